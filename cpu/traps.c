@@ -1,0 +1,125 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The IDT and the C side of every trap.
+ *
+ * trap_init() fills all 256 gates with the stubs of cpu/trap_entry.asm and
+ * loads the table; the boot stub calls it before kernel_main, so the only
+ * window without a 64-bit handler is a handful of assembly instructions.
+ * trap_dispatch() first looks for an exception fixup (a kernel instruction
+ * that was allowed to fault), and otherwise reports the exception with its
+ * decoded error code, the registers and a backtrace, and stops the kernel.
+ * Device interrupts come with the CPU issue (APIC); until then any vector
+ * at or above 32 is unexpected and reported the same way.
+ *
+ * Locks: none; the IDT is written once at boot.
+ */
+#include <xdv/cpu.h>
+#include <xdv/panic.h>
+#include <xdv/arch/x86.h>
+
+#define IDT_ENTRIES   256
+#define GATE_INTERRUPT 0x8E /* present, DPL 0, 64-bit interrupt gate */
+#define KERNEL_CS     0x08
+
+struct idt_gate {
+	uint16_t offset_low;
+	uint16_t selector;
+	uint8_t ist;
+	uint8_t type_attr;
+	uint16_t offset_mid;
+	uint32_t offset_high;
+	uint32_t reserved;
+} __packed;
+
+struct idt_pointer {
+	uint16_t limit;
+	uint64_t base;
+} __packed;
+
+static struct idt_gate idt[IDT_ENTRIES] __aligned(16);
+
+extern const char trap_stubs[];
+extern const uint64_t trap_stub_size;
+extern const struct extable_entry _extable_start[], _extable_end[];
+
+unsigned long trap_fixups_taken;
+uint64_t trap_last_fixup_vector;
+
+static const char *const exception_names[32] = {
+	[0] = "divide error",
+	[1] = "debug",
+	[2] = "non-maskable interrupt",
+	[3] = "breakpoint",
+	[4] = "overflow",
+	[5] = "bound range exceeded",
+	[6] = "invalid opcode",
+	[7] = "device not available",
+	[8] = "double fault",
+	[9] = "coprocessor segment overrun",
+	[10] = "invalid TSS",
+	[11] = "segment not present",
+	[12] = "stack-segment fault",
+	[13] = "general protection fault",
+	[14] = "page fault",
+	[16] = "x87 floating-point error",
+	[17] = "alignment check",
+	[18] = "machine check",
+	[19] = "SIMD floating-point error",
+	[20] = "virtualization exception",
+	[21] = "control protection exception",
+	[28] = "hypervisor injection exception",
+	[29] = "VMM communication exception",
+	[30] = "security exception",
+};
+
+const char *trap_name(uint64_t vector)
+{
+	if (vector >= 32)
+		return "interrupt";
+	return exception_names[vector] ? exception_names[vector] : "reserved exception";
+}
+
+void trap_init(void)
+{
+	for (unsigned v = 0; v < IDT_ENTRIES; v++) {
+		uint64_t handler = (uint64_t)(uintptr_t)trap_stubs + v * trap_stub_size;
+
+		idt[v] = (struct idt_gate){
+			.offset_low = (uint16_t)handler,
+			.selector = KERNEL_CS,
+			.ist = 0,
+			.type_attr = GATE_INTERRUPT,
+			.offset_mid = (uint16_t)(handler >> 16),
+			.offset_high = (uint32_t)(handler >> 32),
+		};
+	}
+	struct idt_pointer ptr = { .limit = sizeof(idt) - 1, .base = (uint64_t)(uintptr_t)idt };
+	lidt(&ptr);
+}
+
+uint64_t extable_find(uint64_t rip)
+{
+	for (const struct extable_entry *e = _extable_start; e < _extable_end; e++)
+		if (e->fault_rip == rip)
+			return e->fixup_rip;
+	return 0;
+}
+
+/* Called from trap_entry.asm with interrupts off. */
+void trap_dispatch(struct trap_frame *frame);
+void trap_dispatch(struct trap_frame *frame)
+{
+	bool from_kernel = (frame->cs & 3) == 0;
+
+	if (from_kernel && frame->vector < 32) {
+		uint64_t fixup = extable_find(frame->rip);
+
+		if (fixup) {
+			trap_fixups_taken++;
+			trap_last_fixup_vector = frame->vector;
+			frame->rip = fixup;
+			return;
+		}
+	}
+	panic_trap(frame);
+}

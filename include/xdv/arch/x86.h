@@ -1,0 +1,168 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * One-instruction wrappers around x86 instructions that C cannot express.
+ * This is the only place inline assembly lives (STYLE.md).
+ */
+#pragma once
+
+#include <xdv/compiler.h>
+
+static inline void outb(uint16_t port, uint8_t v)
+{
+	__asm__ __volatile__("outb %0, %1" : : "a"(v), "Nd"(port));
+}
+
+static inline uint8_t inb(uint16_t port)
+{
+	uint8_t v;
+	__asm__ __volatile__("inb %1, %0" : "=a"(v) : "Nd"(port));
+	return v;
+}
+
+static inline void outw(uint16_t port, uint16_t v)
+{
+	__asm__ __volatile__("outw %0, %1" : : "a"(v), "Nd"(port));
+}
+
+static inline void outl(uint16_t port, uint32_t v)
+{
+	__asm__ __volatile__("outl %0, %1" : : "a"(v), "Nd"(port));
+}
+
+static inline uint64_t rdtsc(void)
+{
+	uint32_t lo, hi;
+	__asm__ __volatile__("rdtsc" : "=a"(lo), "=d"(hi));
+	return ((uint64_t)hi << 32) | lo;
+}
+
+static inline void cpuid(uint32_t leaf, uint32_t subleaf, uint32_t *a,
+			 uint32_t *b, uint32_t *c, uint32_t *d)
+{
+	__asm__ __volatile__("cpuid"
+			     : "=a"(*a), "=b"(*b), "=c"(*c), "=d"(*d)
+			     : "a"(leaf), "c"(subleaf));
+}
+
+static inline uint64_t rdmsr(uint32_t msr)
+{
+	uint32_t lo, hi;
+	__asm__ __volatile__("rdmsr" : "=a"(lo), "=d"(hi) : "c"(msr));
+	return ((uint64_t)hi << 32) | lo;
+}
+
+static inline void wrmsr(uint32_t msr, uint64_t v)
+{
+	__asm__ __volatile__("wrmsr" : : "c"(msr), "a"((uint32_t)v),
+			     "d"((uint32_t)(v >> 32)));
+}
+
+static inline uint64_t read_cr0(void)
+{
+	uint64_t v;
+	__asm__ __volatile__("mov %%cr0, %0" : "=r"(v));
+	return v;
+}
+
+static inline uint64_t read_cr2(void)
+{
+	uint64_t v;
+	__asm__ __volatile__("mov %%cr2, %0" : "=r"(v));
+	return v;
+}
+
+static inline uint64_t read_cr3(void)
+{
+	uint64_t v;
+	__asm__ __volatile__("mov %%cr3, %0" : "=r"(v));
+	return v;
+}
+
+static inline void write_cr3(uint64_t v)
+{
+	__asm__ __volatile__("mov %0, %%cr3" : : "r"(v) : "memory");
+}
+
+static inline uint64_t read_cr4(void)
+{
+	uint64_t v;
+	__asm__ __volatile__("mov %%cr4, %0" : "=r"(v));
+	return v;
+}
+
+static inline void invlpg(uintptr_t va)
+{
+	__asm__ __volatile__("invlpg (%0)" : : "r"(va) : "memory");
+}
+
+static inline void cli(void) { __asm__ __volatile__("cli" ::: "memory"); }
+static inline void sti(void) { __asm__ __volatile__("sti" ::: "memory"); }
+static inline void hlt(void) { __asm__ __volatile__("hlt" ::: "memory"); }
+static inline void cpu_relax(void) { __asm__ __volatile__("pause" ::: "memory"); }
+
+static inline uint64_t read_rflags(void)
+{
+	uint64_t v;
+	__asm__ __volatile__("pushfq; popq %0" : "=r"(v));
+	return v;
+}
+
+/* The caller's frame pointer: the start of a backtrace. */
+static inline uintptr_t read_rbp(void)
+{
+	uintptr_t v;
+	__asm__ __volatile__("mov %%rbp, %0" : "=r"(v));
+	return v;
+}
+
+static inline void lidt(const void *idtr)
+{
+	__asm__ __volatile__("lidt (%0)" : : "r"(idtr) : "memory");
+}
+
+/*
+ * Probes: one access that is allowed to fault. Each instruction is listed in
+ * the exception table (.extable, see include/xdv/cpu.h) with a fixup that
+ * makes the probe return false instead of the kernel stopping. The memory
+ * issue builds copy_from_user on the same mechanism.
+ */
+#define EXTABLE_ASM(fault, fixup) \
+	".pushsection .extable, \"a\"\n\t.balign 8\n\t.quad " fault ", " fixup "\n\t.popsection\n\t"
+
+static inline bool probe_write_u8(volatile void *addr, uint8_t v)
+{
+	bool ok;
+	__asm__ __volatile__("1: movb %2, (%1)\n\t"
+			     "movb $1, %0\n\t"
+			     "jmp 3f\n\t"
+			     "2: movb $0, %0\n\t"
+			     "3:\n\t" EXTABLE_ASM("1b", "2b")
+			     : "=q"(ok) : "r"(addr), "q"(v) : "memory");
+	return ok;
+}
+
+static inline bool probe_read_u8(const volatile void *addr, uint8_t *v)
+{
+	bool ok;
+	uint8_t val = 0;
+	__asm__ __volatile__("1: movb (%2), %1\n\t"
+			     "movb $1, %0\n\t"
+			     "jmp 3f\n\t"
+			     "2: movb $0, %0\n\t"
+			     "3:\n\t" EXTABLE_ASM("1b", "2b")
+			     : "=q"(ok), "+q"(val) : "r"(addr) : "memory");
+	*v = val;
+	return ok;
+}
+
+/* Raise an invalid-opcode exception (#UD), with no fixup. */
+static inline void invalid_opcode(void)
+{
+	__asm__ __volatile__("ud2" ::: "memory");
+}
+
+/* Execute ud2 (invalid opcode); returns after the fixup. */
+static inline void probe_invalid_opcode(void)
+{
+	__asm__ __volatile__("1: ud2\n\t2:\n\t" EXTABLE_ASM("1b", "2b") ::: "memory");
+}

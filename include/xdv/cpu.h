@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * CPU: traps and exceptions. The boot stub calls trap_init() before any C
+ * code, so every exception from kernel_main on arrives in trap_dispatch()
+ * with a full struct trap_frame.
+ */
+#pragma once
+
+#include <xdv/compiler.h>
+
+/* Registers as cpu/trap_entry.asm saves them (lowest address first). */
+struct trap_frame {
+	uint64_t r15, r14, r13, r12, r11, r10, r9, r8;
+	uint64_t rbp, rdi, rsi, rdx, rcx, rbx, rax;
+	uint64_t vector;
+	uint64_t error_code; /* 0 for vectors without one */
+	/* Pushed by the CPU. */
+	uint64_t rip, cs, rflags, rsp, ss;
+};
+static_assert(sizeof(struct trap_frame) == 22 * 8, "trap_entry.asm layout");
+
+#define X86_EXC_DE 0   /* divide error */
+#define X86_EXC_DB 1
+#define X86_EXC_NMI 2
+#define X86_EXC_BP 3
+#define X86_EXC_UD 6   /* invalid opcode */
+#define X86_EXC_DF 8   /* double fault */
+#define X86_EXC_GP 13  /* general protection */
+#define X86_EXC_PF 14  /* page fault */
+
+/* Build and load the IDT. Context: boot, before kernel_main. */
+void trap_init(void);
+
+/* Name of an exception vector ("page fault"), or "interrupt" for >= 32. */
+const char *trap_name(uint64_t vector);
+
+/*
+ * Exception fixups: a kernel instruction that may fault on purpose is
+ * listed with the address to resume at. EXTABLE_ENTRY(fault, fixup) in
+ * assembly or inline asm puts a pair into the .extable section.
+ */
+struct extable_entry {
+	uint64_t fault_rip;
+	uint64_t fixup_rip;
+};
+
+/* The fixup address for a faulting rip, or 0 if there is none. */
+uint64_t extable_find(uint64_t rip);
+
+/*
+ * Count of exceptions recovered through the fixup table, and the vector of
+ * the last one: in-kernel tests use these to check what was raised.
+ */
+extern unsigned long trap_fixups_taken;
+extern uint64_t trap_last_fixup_vector;

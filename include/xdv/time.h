@@ -1,0 +1,18 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Early time keeping: the TSC, calibrated once against the PIT, gives the
+ * nanoseconds since the kernel's first instruction. The CPU issue replaces
+ * the calibration source (HPET, CPUID 15h) behind the same calls.
+ */
+#pragma once
+
+#include <xdv/compiler.h>
+
+/* Calibrate the TSC. Until this has run, time_since_boot_ns() returns 0. */
+void time_init(void);
+
+/* Nanoseconds since the boot stub's first instruction (0 before time_init). */
+uint64_t time_since_boot_ns(void);
+
+/* TSC frequency found by time_init(), in kHz (0 if calibration failed). */
+uint64_t time_tsc_khz(void);

@@ -1,0 +1,13 @@
+/* SPDX-License-Identifier: MIT */
+/* Private to kernel/: the steps of kernel_main that live in kernel/setup.c. */
+#pragma once
+
+#include <xdv/types.h>
+
+void boot_info_load(paddr_t boot_info_phys);
+void cmdline_setup(void);
+void consoles_init(void);
+void banner_print(void);
+void cpu_protection_print(void);
+void initialized_print(void);
+__noreturn void idle_forever(void);

@@ -1,0 +1,37 @@
+// SPDX-License-Identifier: MIT
+/*
+ * kernel_main: the boot order of XDV on one screen. The boot stub
+ * (boot/entry32.asm, boot/entry64.asm) has entered long mode, mapped the
+ * kernel and the first 4 GiB, and loaded the IDT; everything else starts
+ * here, one subsystem per line.
+ */
+#include <xdv/boot.h>
+#include <xdv/cmdline.h>
+#include <xdv/console.h>
+#include <xdv/cpu.h>
+#include <xdv/drivers.h>
+#include <xdv/ktest.h>
+#include <xdv/mm.h>
+#include <xdv/panic.h>
+#include <xdv/printk.h>
+#include <xdv/time.h>
+#include "internal.h"
+
+void kernel_main(paddr_t boot_info_phys);
+
+__noreturn void kernel_main(paddr_t boot_info_phys)
+{
+	boot_info_load(boot_info_phys);   /* Multiboot2 tags -> boot_info */
+	cmdline_setup();                  /* command line, loglevel=, quiet */
+	debug_exit_init();                /* test builds: QEMU exit port */
+	consoles_init();                  /* serial, VGA text, framebuffer */
+	time_init();                      /* TSC calibration: timestamps */
+	banner_print();                   /* who we are, how we booted */
+	boot_info_print(&boot_info);      /* memory map, modules, video */
+	paging_drop_identity();           /* low memory unmapped from now on */
+	cpu_protection_print();           /* NX, WP as switched on by boot/ */
+
+	initialized_print();              /* "XDV Kernel v0.2 initialized" */
+	ktest_run_requested();            /* ktest on the command line */
+	idle_forever();
+}

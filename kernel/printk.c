@@ -1,0 +1,171 @@
+// SPDX-License-Identifier: MIT
+/*
+ * printk: the kernel's message log. A message is formatted by vsnprintf
+ * (kernel/format.c) into a buffer on the stack, split into lines, and each
+ * line is
+ *   - kept in the log ring (kernel/log_ring.c, 64 KiB, oldest lines dropped
+ *     whole when it is full) with its level and timestamp, for dmesg
+ *     (printk_log_read) and for consoles that register later
+ *     (printk_log_for_each, called by console_register);
+ *   - written to the consoles (console_write) with a "[    0.123456] "
+ *     prefix, seconds.microseconds since boot, when its level is below the
+ *     console log level (loglevel= / quiet on the command line).
+ * All lines of one message share one timestamp. A message that does not end
+ * in '\n' is ended as a line all the same (there is no KERN_CONT).
+ *
+ * Everything here is static data with an initialiser, so printk works from
+ * the first instruction of kernel_main, long before a console or the clock
+ * exists (timestamps read 0 until time_init). panic() does not go through
+ * here: it calls vsnprintf and console_write directly, so a broken log ring
+ * cannot stop a panic report.
+ *
+ * Locks: none yet (one CPU, interrupts off while printing). With SMP, one
+ * spinlock (printk_lock, taken with interrupts saved and disabled) goes
+ * around the body of vprintk after the vsnprintf, around printk_log_read and
+ * printk_log_for_each, and console_register takes it for the replay, so a
+ * line is pushed and written without interleaving. Formatting stays outside
+ * the lock. A nested printk (NMI, fault while printing) will then need a
+ * trylock that falls back to writing without the ring.
+ */
+#include <xdv/printk.h>
+#include <xdv/console.h>
+#include <xdv/time.h>
+
+#include "log_ring.h"
+
+/* Longest message printk formats at once; longer ones are cut. */
+#define PRINTK_MSG_MAX LOG_TEXT_MAX
+
+/* The kept log. 64 KiB holds about a thousand lines of boot messages. */
+static char printk_log_buf[64 * 1024] __aligned(16);
+static struct log_ring printk_ring = LOG_RING_INIT(printk_log_buf);
+
+/* Lines with a level below this go to the consoles. */
+static int printk_console_loglevel = LOG_LEVEL_DEFAULT;
+
+static int printk_clamp_level(int level)
+{
+	if (level < LOG_EMERG)
+		return LOG_EMERG;
+	if (level > LOG_DEBUG)
+		return LOG_DEBUG;
+	return level;
+}
+
+/*
+ * Keep one line and write it to the consoles. line has len bytes; has_nl
+ * says line[len] is the '\n' that ended it, so it can go out in one write.
+ */
+static void printk_emit_line(int level, uint64_t ts_ns, const char *prefix,
+			     size_t prefix_len, const char *line, size_t len,
+			     bool has_nl, bool to_console)
+{
+	log_ring_push(&printk_ring, level, ts_ns, line, len);
+	if (!to_console)
+		return;
+	console_write(prefix, prefix_len);
+	if (has_nl) {
+		console_write(line, len + 1);
+	} else {
+		console_write(line, len);
+		console_write("\n", 1);
+	}
+}
+
+/*
+ * Log a formatted message at level (clamped to LOG_EMERG..LOG_DEBUG).
+ * Context: any; uses only the stack (about 1.1 KiB) and the static log.
+ * Return: the number of characters formatted (after any cut).
+ */
+int vprintk(int level, const char *fmt, va_list ap)
+{
+	char msg[PRINTK_MSG_MAX];
+	char prefix[LOG_PREFIX_MAX];
+	size_t len, prefix_len, start;
+	uint64_t ts_ns;
+	bool to_console;
+	int n;
+
+	n = vsnprintf(msg, sizeof(msg), fmt, ap);
+	len = n < 0 ? 0 : MIN((size_t)n, sizeof(msg) - 1);
+
+	level = printk_clamp_level(level);
+	to_console = level < printk_console_loglevel;
+	ts_ns = time_since_boot_ns();
+	prefix_len = log_format_prefix(prefix, sizeof(prefix), ts_ns);
+
+	/* One line per '\n'; text after the last '\n' is a line too. */
+	for (start = 0; start < len;) {
+		size_t end = start;
+
+		while (end < len && msg[end] != '\n')
+			end++;
+		printk_emit_line(level, ts_ns, prefix, prefix_len, msg + start,
+				 end - start, end < len, to_console);
+		start = end + 1;
+	}
+	return (int)len;
+}
+
+/* printk: vprintk with the arguments inline. Context: any. */
+int printk(int level, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vprintk(level, fmt, ap);
+	va_end(ap);
+	return n;
+}
+
+/*
+ * Set the console log level: lines with a level below it reach the
+ * consoles. 0 silences them, 8 shows everything including LOG_DEBUG; values
+ * outside 0..8 are clamped. Context: any.
+ */
+void printk_set_console_level(int level)
+{
+	if (level < 0)
+		level = 0;
+	if (level > LOG_DEBUG + 1)
+		level = LOG_DEBUG + 1;
+	printk_console_loglevel = level;
+}
+
+/* Return: the console log level (LOG_LEVEL_DEFAULT until set). */
+int printk_console_level(void)
+{
+	return printk_console_loglevel;
+}
+
+/*
+ * Copy the kept log into buf, NUL-terminated, oldest line first. When it
+ * does not all fit, the oldest lines are left out, never part of a line.
+ * Context: any. Return: bytes copied, not counting the NUL.
+ */
+size_t printk_log_read(char *buf, size_t size)
+{
+	return log_ring_read(&printk_ring, buf, size);
+}
+
+/*
+ * Call fn on each kept line, oldest first, formatted with its timestamp and
+ * ending in '\n'. fn must not printk: a line pushed meanwhile may overwrite
+ * the oldest records, which the walk then skips. Context: any; uses ~1 KiB
+ * of stack for the line.
+ */
+void printk_log_for_each(void (*fn)(const char *line, size_t len, int level,
+				    void *arg),
+			 void *arg)
+{
+	char line[LOG_PREFIX_MAX + LOG_TEXT_MAX + 2];
+	struct log_entry e;
+	uint64_t pos = printk_ring.head;
+
+	while (log_ring_next(&printk_ring, &pos, &e)) {
+		size_t len = log_format_line(&e, line, sizeof(line));
+
+		fn(line, MIN(len, sizeof(line) - 1), e.level, arg);
+	}
+}

@@ -1,0 +1,119 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The steps of kernel_main (kernel/main.c) that are more than one call:
+ * reading the boot information safely, applying the command line, choosing
+ * the consoles, and the messages that open and close the boot.
+ *
+ * Locks: none; boot CPU only, interrupts off.
+ */
+#include <xdv/boot.h>
+#include <xdv/cmdline.h>
+#include <xdv/console.h>
+#include <xdv/drivers.h>
+#include <xdv/errno.h>
+#include <xdv/mm.h>
+#include <xdv/panic.h>
+#include <xdv/printk.h>
+#include <xdv/time.h>
+#include <xdv/arch/x86.h>
+#include "internal.h"
+
+#define XDV_VERSION "0.2"
+
+/*
+ * Parse the Multiboot2 block. Its first word is its size, which is
+ * outside input like the rest: only what the direct map covers is read,
+ * and a block that fails validation leaves boot_info empty (no command
+ * line, no memory map, no framebuffer) rather than stopping the boot.
+ */
+void boot_info_load(paddr_t phys)
+{
+	size_t avail = 0;
+
+	if (phys && phys_range_is_mapped(phys, 8))
+		avail = MIN((uint64_t)BOOT_INFO_MAX_SIZE, BOOT_DIRECT_MAP_SIZE - phys);
+	if (!avail || mb2_parse(phys_to_virt(phys), avail, phys, &boot_info) < 0)
+		pr_err("boot: the Multiboot2 information at 0x%lx is unusable; "
+		       "booting without it\n", phys);
+}
+
+void cmdline_setup(void)
+{
+	long level;
+
+	if (cmdline_parse(&kernel_cmdline, boot_info.cmdline) == -E2BIG)
+		pr_warn("cmdline: too long; parameters past the limit are ignored\n");
+	if (cmdline_has(&kernel_cmdline, "quiet"))
+		printk_set_console_level(LOG_LEVEL_QUIET);
+
+	/* As Linux: loglevel=N shows messages of level below N; emergencies
+	 * are always shown. */
+	int err = cmdline_get_int(&kernel_cmdline, "loglevel", 0, 8, &level);
+
+	if (err == 0)
+		printk_set_console_level(MAX((int)level, 1));
+	else if (err != -ENOENT)
+		pr_warn("cmdline: loglevel= wants a number from 0 to 8\n");
+}
+
+void consoles_init(void)
+{
+	const struct boot_framebuffer *fb = &boot_info.fb;
+	int err = 0;
+
+	if (serial_init() < 0)
+		pr_info("serial: no UART on COM1\n");
+	if (fb->type == BOOT_FB_EGA_TEXT)
+		err = vga_text_init(fb);
+	else if (fb->type == BOOT_FB_RGB)
+		err = fbcon_init(fb);
+	else if (fb->type == BOOT_FB_INDEXED)
+		pr_warn("console: palette framebuffer not supported; no screen output\n");
+	if (err)
+		pr_warn("console: cannot use the screen the loader set up (error %d)\n", err);
+
+	const char *wanted = cmdline_get(&kernel_cmdline, "console");
+
+	if (wanted)
+		console_select(wanted);
+}
+
+void banner_print(void)
+{
+	pr_notice("XDV Kernel v" XDV_VERSION " (built with gcc " __VERSION__ ")\n");
+	pr_info("boot: %u console%s\n", console_count(), console_count() == 1 ? "" : "s");
+}
+
+void cpu_protection_print(void)
+{
+	bool wp = read_cr0() & (1UL << 16);
+
+	pr_info("cpu: NX %s, write protection %s, kernel image mapped W^X\n",
+		paging_nx_enabled() ? "on" : "not supported", wp ? "on" : "off");
+}
+
+/* Usable RAM in the memory map, in KiB. */
+static uint64_t usable_memory_kib(void)
+{
+	uint64_t total = 0;
+
+	for (unsigned i = 0; i < boot_info.mmap_count; i++)
+		if (boot_info.mmap[i].type == BOOT_MMAP_AVAILABLE)
+			total += boot_info.mmap[i].length >> 10;
+	return total;
+}
+
+void initialized_print(void)
+{
+	uint64_t ns = time_since_boot_ns();
+
+	pr_notice("XDV Kernel v" XDV_VERSION " initialized\n");
+	pr_notice("  memory: %lu MiB usable, CPUs: 1 online, boot: %lu.%03lu ms\n",
+		  usable_memory_kib() >> 10, ns / 1000000, (ns / 1000) % 1000);
+}
+
+__noreturn void idle_forever(void)
+{
+	for (;;)
+		hlt();
+}

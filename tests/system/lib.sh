@@ -1,0 +1,124 @@
+# SPDX-License-Identifier: MIT
+# Shared by the system tests: boot an ISO in QEMU with a timeout, watch the
+# serial log, build ISO variants with other command lines, and report
+# results as "ok - name" / "not ok - name" lines that tests/run.sh counts.
+# Sourced, not run.
+
+BUILD=${BUILD:-build}
+ISO=${ISO:-$BUILD/xdv.iso}
+OVMF=${OVMF:-/usr/share/ovmf/OVMF.fd}
+LOGDIR=${LOGDIR:-$BUILD/test-logs}
+mkdir -p "$LOGDIR"
+
+# Timeouts in seconds. Software emulation on a loaded 2-core machine is
+# slow; these are ceilings, not expectations (a BIOS boot takes ~3 s here).
+BIOS_TIMEOUT=${BIOS_TIMEOUT:-90}
+UEFI_TIMEOUT=${UEFI_TIMEOUT:-180}
+
+INITIALIZED="XDV Kernel v0.2 initialized"
+
+pass() { echo "ok - $1"; }
+fail() {
+	echo "not ok - $1"
+	shift
+	for msg in "$@"; do echo "#   $msg"; done
+}
+
+# Print a log file indented, for a failing test's report.
+show_log() {
+	echo "#   ---- $1 ----"
+	if [ -f "$1" ]; then
+		tail -n 60 "$1" | tr -d '\r' | sed 's/^/#   | /'
+	fi
+}
+
+# Machine options by name.
+machine_args() {
+	case "$1" in
+	pc) echo "-machine pc" ;;
+	q35) echo "-machine q35" ;;
+	uefi) echo "-machine q35 -bios $OVMF" ;;
+	*) echo "unknown machine $1" >&2; return 1 ;;
+	esac
+}
+
+machine_timeout() {
+	case "$1" in
+	uefi) echo "$UEFI_TIMEOUT" ;;
+	*) echo "$BIOS_TIMEOUT" ;;
+	esac
+}
+
+# qemu_boot LOG TIMEOUT PATTERN QEMU-ARGS...
+# Boot with the serial port written to LOG until PATTERN appears in it
+# (then QEMU is stopped), QEMU exits by itself, or TIMEOUT seconds pass.
+# PATTERN "" waits for QEMU to exit. Sets QEMU_STATUS (exit status, or
+# "timeout", or "killed" when stopped after PATTERN) and returns 0 if the
+# pattern was seen (or, for "", QEMU exited before the timeout).
+qemu_boot() {
+	log=$1 limit=$2 pattern=$3
+	shift 3
+	rm -f "$log"
+	qemu-system-x86_64 -display none -no-reboot -serial "file:$log" \
+		-device isa-debug-exit,iobase=0xf4,iosize=0x04 "$@" \
+		> "$log.qemu" 2>&1 &
+	qpid=$!
+	start=$(date +%s)
+	QEMU_STATUS=timeout
+	seen=1
+	while :; do
+		if [ -n "$pattern" ] && [ -f "$log" ] && tr -d '\r' < "$log" | grep -qF -- "$pattern"; then
+			seen=0
+			kill "$qpid" 2>/dev/null
+			wait "$qpid" 2>/dev/null
+			QEMU_STATUS=killed
+			break
+		fi
+		if ! kill -0 "$qpid" 2>/dev/null; then
+			wait "$qpid"
+			QEMU_STATUS=$?
+			[ -z "$pattern" ] && seen=0
+			# The pattern may have been written just before the exit.
+			if [ -n "$pattern" ] && tr -d '\r' < "$log" | grep -qF -- "$pattern"; then
+				seen=0
+			fi
+			break
+		fi
+		if [ $(($(date +%s) - start)) -ge "$limit" ]; then
+			kill "$qpid" 2>/dev/null
+			wait "$qpid" 2>/dev/null
+			break
+		fi
+		sleep 0.2
+	done
+	return $seen
+}
+
+# make_iso NAME "KERNEL COMMAND LINE" [grub lines to leave out (regex)]
+# Build $BUILD/test/NAME.iso booting kernel.elf at once with that command
+# line. Prints the ISO's path.
+make_iso() {
+	name=$1 cmdline=$2 drop=${3:-^$}
+	dir=$BUILD/test/$name
+	rm -rf "$dir" && mkdir -p "$dir/boot/grub"
+	cp "$BUILD/kernel.elf" "$dir/boot/kernel.elf"
+	{
+		grep -vE "$drop" iso/grub.cfg | sed -n '/^menuentry/q;p' |
+			sed 's/^set timeout=.*/set timeout=0/'
+		echo "menuentry \"XDV test $name\" {"
+		echo "	multiboot2 /boot/kernel.elf $cmdline"
+		echo "	boot"
+		echo "}"
+	} > "$dir/boot/grub/grub.cfg"
+	grub-mkrescue -o "$BUILD/test/$name.iso" "$dir" > "$BUILD/test/$name.mkrescue.log" 2>&1 ||
+		{ cat "$BUILD/test/$name.mkrescue.log" >&2; return 1; }
+	echo "$BUILD/test/$name.iso"
+}
+
+# count_ktap LOG: print "PASSED FAILED" for the leaf test lines of a KTAP log.
+count_ktap() {
+	tr -d '\r' < "$1" | sed 's/^\[[ 0-9.]*\] //' | awk '
+		/^  ok [0-9]+ /     { p++ }
+		/^  not ok [0-9]+ / { f++ }
+		END { printf "%d %d\n", p, f }'
+}
