@@ -176,7 +176,7 @@ test: deps
 	$(Q)tests/run.sh
 
 bench-boot: deps $(ISO)
-	$(Q)tests/system/bench-boot.sh $(ISO)
+	$(Q)tests/system/bench-boot.sh
 
 clean:
 	rm -rf $(BUILD)

@@ -27,8 +27,11 @@ mb2_header_start:
 	dd 2
 
 	; Framebuffer: any mode the loader likes (0 = no preference). Optional,
-	; so a loader that cannot set one still boots us.
+	; so a loader that cannot set one still boots us. (The system tests
+	; find this tag by its symbol to boot a copy without it: EGA text.)
 	align 8
+global mb2_tag_framebuffer
+mb2_tag_framebuffer:
 	dw MB2_TAG_FB, MB2_TAG_OPTIONAL
 	dd 20
 	dd 0                ; width

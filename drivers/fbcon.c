@@ -61,7 +61,7 @@ static struct {
 	uint32_t pitch;         /* bytes from one pixel row to the next */
 	uint32_t width, height; /* pixels */
 	unsigned bytes_pp;      /* 2, 3 or 4 */
-	bool wide_stores;       /* 32 bpp with 8-aligned rows: 2 pixels a store */
+	bool aligned_rows;      /* pitch and base 8-aligned: 64-bit stores work */
 	uint32_t palette[16];   /* cga_rgb[] as pixel values */
 	struct textgrid grid;
 	unsigned cursor_x, cursor_y; /* where the cursor is drawn, */
@@ -69,6 +69,14 @@ static struct {
 	uint16_t cursor_cell;        /* and over which ch | attr << 8 */
 	bool registered;
 } fb;
+
+/*
+ * The 256 possible 8-pixel glyph rows, pre-rendered in the default colours
+ * (almost all text): a full row is then 2-4 aligned 64-bit copies instead
+ * of 8 pixels of bit tests and stores, which matters most at 24 bpp.
+ */
+static uint64_t row_cache[256][4];
+static uint32_t row_cache_fg, row_cache_bg;
 
 static struct textgrid_cell fb_cells[FBCON_MAX_CELLS];
 /* Per screen cell (row-major, not a ring): ch | attr << 8 as drawn now. */
@@ -112,15 +120,13 @@ static void put_pixel(uint8_t *p, uint32_t v)
 static void put_row(uint8_t *dst, unsigned mask, unsigned bits, uint32_t fg,
 		    uint32_t bg)
 {
-	if (mask == 0xff && fb.wide_stores) {
+	if (mask == 0xff && fb.aligned_rows && fg == row_cache_fg && bg == row_cache_bg) {
 		volatile uint64_t *q = (volatile uint64_t *)dst;
+		const uint64_t *row = row_cache[bits & 0xff];
 
-		for (unsigned i = 0; i < 4; i++, bits <<= 2) {
-			uint64_t left = (bits & 0x80) ? fg : bg;
-			uint64_t right = (bits & 0x40) ? fg : bg;
-
-			q[i] = left | right << 32;
-		}
+		/* 8 pixels of bytes_pp bytes: bytes_pp words of 8 bytes. */
+		for (unsigned i = 0; i < fb.bytes_pp; i++)
+			q[i] = row[i];
 		return;
 	}
 	for (unsigned i = 0; i < FONT_WIDTH; i++, dst += fb.bytes_pp) {
@@ -129,6 +135,19 @@ static void put_row(uint8_t *dst, unsigned mask, unsigned bits, uint32_t fg,
 		if (mask & bit)
 			put_pixel(dst, (bits & bit) ? fg : bg);
 	}
+}
+
+/* Render every glyph row pattern in fg on bg into row_cache. */
+static void row_cache_fill(uint32_t fg, uint32_t bg)
+{
+	for (unsigned bits = 0; bits < 256; bits++) {
+		uint8_t *p = (uint8_t *)row_cache[bits];
+
+		for (unsigned i = 0; i < FONT_WIDTH; i++, p += fb.bytes_pp)
+			put_pixel(p, (bits & (0x80u >> i)) ? fg : bg);
+	}
+	row_cache_fg = fg;
+	row_cache_bg = bg;
 }
 
 /*
@@ -306,10 +325,11 @@ int fbcon_init(const struct boot_framebuffer *bf)
 	fb.width = bf->width;
 	fb.height = bf->height;
 	fb.bytes_pp = (bf->bpp + 7) / 8;
-	fb.wide_stores = fb.bytes_pp == 4 && IS_ALIGNED(fb.pitch, 8) &&
-			 IS_ALIGNED(bf->addr, 8);
+	fb.aligned_rows = IS_ALIGNED(fb.pitch, 8) && IS_ALIGNED(bf->addr, 8);
 	for (unsigned i = 0; i < ARRAY_SIZE(cga_rgb); i++)
 		fb.palette[i] = rgb_to_pixel(bf, cga_rgb[i]);
+	row_cache_fill(fb.palette[TG_ATTR_FG(TG_ATTR_DEFAULT)],
+		       fb.palette[TG_ATTR_BG(TG_ATTR_DEFAULT)]);
 	for (unsigned i = 0; i < cols * rows; i++)
 		fb_drawn[i] = DRAWN_UNKNOWN;
 	fb.cursor_drawn = false;
