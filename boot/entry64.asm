@@ -4,7 +4,7 @@
 ; switches to the boot stack, installs the C kernel's IDT (trap_init needs
 ; nothing else initialized, so from here on every exception is reported by
 ; cpu/traps.c) and calls kernel_main with the boot information's physical
-; address. RBP is zeroed so that backtraces end at kernel_main.
+; address. An outermost frame of zeros ends backtraces at kernel_main.
 
 %include "boot/boot.inc"
 
@@ -22,7 +22,11 @@ bits 64
 long_mode_entry64:
 	lgdt [early_gdtr64]
 	mov rsp, boot_stack_top
+	; An outermost frame of zeros (return address 0, saved RBP 0) ends
+	; every backtrace here, ours and gdb's, and keeps RSP 16-byte aligned.
 	xor ebp, ebp
+	push rbp
+	push rbp
 	call trap_init
 	mov edi, [boot_mb_info]         ; zero-extends: a 32-bit physical address
 	call kernel_main

@@ -52,3 +52,27 @@ else
 	fail "boot_uefi_without_framebuffer_uses_serial_only" "QEMU status: $QEMU_STATUS"
 	show_log "$log"
 fi
+
+# loglevel=6: notices (level 5, "initialized") still shown, info (level 6,
+# the boot information) kept in the log only.
+iso=$(make_iso loglevel6 "loglevel=6") || exit 1
+log=$LOGDIR/boot-loglevel6.log
+if qemu_boot "$log" "$BIOS_TIMEOUT" "$INITIALIZED" -machine pc -m 128M -cdrom "$iso" &&
+	! tr -d '\r' < "$log" | grep -q "boot: loader:"; then
+	pass "boot_loglevel_6_hides_info_and_shows_notices"
+else
+	fail "boot_loglevel_6_hides_info_and_shows_notices" "QEMU status: $QEMU_STATUS"
+	show_log "$log"
+fi
+
+# quiet: nothing below a warning reaches the console, not even the
+# "initialized" notice; the ktest exit status shows the boot went on.
+iso=$(make_iso quiet "quiet ktest=ktest.* debug_exit=0xf4") || exit 1
+log=$LOGDIR/boot-quiet.log
+qemu_boot "$log" "$BIOS_TIMEOUT" "" -machine pc -m 128M -cdrom "$iso"
+if [ "$QEMU_STATUS" = 33 ] && ! tr -d '\r' < "$log" | grep -qE "initialized|boot: loader:|KTAP"; then
+	pass "boot_quiet_shows_no_messages_below_warning"
+else
+	fail "boot_quiet_shows_no_messages_below_warning" "QEMU status: $QEMU_STATUS (want 33)"
+	show_log "$log"
+fi

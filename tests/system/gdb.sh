@@ -1,9 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
 # Tests that drive the kernel through gdb's remote protocol:
-# - gdb attaches to a halted QEMU, breaks at kernel_main and at a function
-#   it calls, and prints a backtrace with symbol names (the `make debug`
-#   workflow, in batch mode);
+# - tools/debug.sh (what `make debug` runs) attaches gdb to a halted QEMU,
+#   breaks at kernel_main and at a function it calls, and prints backtraces
+#   with symbol names (in batch mode);
 # - bad input the boot path must survive, injected at the exact moment it
 #   matters: a wrong boot magic in EAX at the kernel's entry, and a
 #   corrupted Multiboot2 block at kernel_main.
@@ -44,27 +44,20 @@ gdb_wait_serial() {
 cmds=$(mktemp)
 trap 'rm -f "$cmds"' EXIT
 
-# 1. Break at kernel_main and at time_init; backtraces name the functions.
-cat > "$cmds" <<'GDB'
-hbreak kernel_main
-continue
-backtrace
-hbreak time_init
-continue
-backtrace
-info symbol $pc
-kill
-GDB
-gdb_start backtrace "$cmds"
-kill "$qpid" 2>/dev/null; wait "$qpid" 2>/dev/null
+# 1. The `make debug` script itself, in batch mode: it stops at
+# kernel_main; then break at time_init too. Backtraces name the functions.
+log=$LOGDIR/gdb-backtrace.log
+timeout 120 tools/debug.sh "$ISO" "$ELF" $((PORT_BASE + RANDOM % 1000)) "-m 128M" \
+	-batch -ex backtrace -ex "hbreak time_init" -ex continue -ex backtrace \
+	-ex 'info symbol $pc' -ex kill > "$log.gdb" 2>&1 < /dev/null
 out=$(cat "$log.gdb")
 if grep -qE "^#0 +kernel_main \(boot_info_phys=[0-9x]+\) at kernel/main.c" <<< "$out" &&
 	grep -qE "^#0 +time_init \(\) at cpu/tsc.c" <<< "$out" &&
 	grep -qE "^#1 +0x[0-9a-f]+ in kernel_main \(" <<< "$out" &&
 	grep -q "time_init in section .text" <<< "$out"; then
-	pass "gdb_breaks_at_kernel_main_and_prints_symbolic_backtrace"
+	pass "make_debug_breaks_at_kernel_main_and_prints_symbolic_backtrace"
 else
-	fail "gdb_breaks_at_kernel_main_and_prints_symbolic_backtrace"
+	fail "make_debug_breaks_at_kernel_main_and_prints_symbolic_backtrace"
 	show_log "$log.gdb"
 fi
 
