@@ -29,7 +29,7 @@ else
 Q := @
 endif
 
-BUILD := build
+BUILD ?= build
 
 # ---- kernel sources --------------------------------------------------------
 KERNEL_DIRS := boot cpu drivers kernel memory process fs net security
@@ -55,12 +55,13 @@ LDFLAGS   := -nostdlib -z max-page-size=0x1000 -z noexecstack --no-warn-rwx-segm
 # Kernel files that are pure logic and so also build for the host. A file
 # added here must not use inline assembly or kernel-only globals.
 UNIT_KERNEL_SRCS := kernel/format.c kernel/strlcpy.c kernel/cmdline.c boot/multiboot2.c \
-	kernel/log_ring.c kernel/printk.c kernel/console.c drivers/textgrid.c
+	kernel/log_ring.c kernel/printk.c kernel/console.c drivers/textgrid.c \
+	memory/buddy.c memory/memmap.c memory/slab.c memory/slab_debug.c memory/kmalloc.c
 UNIT_TEST_SRCS   := $(sort $(wildcard tests/unit/*.c tests/unit/*/*.c))
 UNIT_OBJS := $(UNIT_KERNEL_SRCS:%.c=$(BUILD)/host/%.o) $(UNIT_TEST_SRCS:%.c=$(BUILD)/host/%.o)
 UNIT_BIN  := $(BUILD)/unit/xdv-unit
 HOST_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -Wno-unused-parameter \
-	-Iinclude -Itests/unit -DXDV_HOST_TEST -MMD -MP \
+	-Iinclude -Itests/unit -DXDV_HOST_TEST -DCONFIG_DEBUG=0 -MMD -MP \
 	-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
 # ---- images ----------------------------------------------------------------
@@ -68,7 +69,7 @@ KERNEL_ELF := $(BUILD)/kernel.elf
 KERNEL_BIN := $(BUILD)/kernel.bin
 ISO        := $(BUILD)/xdv.iso
 
-.PHONY: all kernel iso run run-uefi debug test unit bench-boot deps clean help
+.PHONY: all kernel iso run run-uefi debug test unit bench bench-boot deps clean help
 .DEFAULT_GOAL := all
 
 all: $(KERNEL_ELF) $(KERNEL_BIN)
@@ -83,6 +84,7 @@ help:
 	@echo "  make debug      QEMU halted with a gdb server, and gdb attached"
 	@echo "  make test       host unit tests, in-kernel tests, system and gdb tests"
 	@echo "  make unit       host unit tests only"
+	@echo "  make bench      in-kernel benchmarks (ns per operation, under -icount)"
 	@echo "  make bench-boot boot several times; median ms to 'initialized'"
 	@echo "  make deps       install missing Debian packages"
 	@echo "  make clean      remove build/"
@@ -174,6 +176,9 @@ unit: $(UNIT_BIN)
 test: deps
 	$(Q)$(MAKE) --no-print-directory all $(ISO) $(UNIT_BIN)
 	$(Q)tests/run.sh
+
+bench: deps $(ISO)
+	$(Q)tests/system/bench.sh
 
 bench-boot: deps $(ISO)
 	$(Q)tests/system/bench-boot.sh

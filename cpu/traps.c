@@ -45,6 +45,36 @@ extern const struct extable_entry _extable_start[], _extable_end[];
 unsigned long trap_fixups_taken;
 uint64_t trap_last_fixup_vector;
 
+#define PF_INSTRUCTION_FETCH (1u << 4)
+
+/* probe_exec(): the function being called, and whether fetching it faulted. */
+static volatile uintptr_t exec_probe_target;
+static volatile bool exec_probe_faulted;
+
+bool probe_exec(void (*fn)(void))
+{
+	exec_probe_faulted = false;
+	exec_probe_target = (uintptr_t)fn;
+	fn();
+	exec_probe_target = 0;
+	return !exec_probe_faulted;
+}
+
+/*
+ * A fetch fault at the probed function's first byte: nothing of it ran,
+ * so finish the call by hand (pop the return address, resume there).
+ */
+static bool exec_probe_fixup(struct trap_frame *frame)
+{
+	if (frame->vector != X86_EXC_PF || !(frame->error_code & PF_INSTRUCTION_FETCH) ||
+	    !exec_probe_target || frame->rip != exec_probe_target)
+		return false;
+	frame->rip = *(const uint64_t *)frame->rsp;
+	frame->rsp += 8;
+	exec_probe_faulted = true;
+	return true;
+}
+
 static const char *const exception_names[32] = {
 	[0] = "divide error",
 	[1] = "debug",
@@ -114,10 +144,11 @@ void trap_dispatch(struct trap_frame *frame)
 	if (from_kernel && frame->vector < 32) {
 		uint64_t fixup = extable_find(frame->rip);
 
-		if (fixup) {
+		if (fixup)
+			frame->rip = fixup;
+		if (fixup || exec_probe_fixup(frame)) {
 			trap_fixups_taken++;
 			trap_last_fixup_vector = frame->vector;
-			frame->rip = fixup;
 			return;
 		}
 	}

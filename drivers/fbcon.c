@@ -57,7 +57,8 @@ static const uint32_t cga_rgb[16] = {
 };
 
 static struct {
-	uint8_t *base;          /* the framebuffer, through the direct map */
+	uint8_t *base;          /* the framebuffer: direct map, then ioremap WC */
+	paddr_t phys;
 	uint32_t pitch;         /* bytes from one pixel row to the next */
 	uint32_t width, height; /* pixels */
 	unsigned bytes_pp;      /* 2, 3 or 4 */
@@ -321,6 +322,7 @@ int fbcon_init(const struct boot_framebuffer *bf)
 		return err;
 
 	fb.base = phys_to_virt(bf->addr);
+	fb.phys = bf->addr;
 	fb.pitch = bf->pitch;
 	fb.width = bf->width;
 	fb.height = bf->height;
@@ -339,5 +341,25 @@ int fbcon_init(const struct boot_framebuffer *bf)
 
 	fb.registered = true;
 	console_register(&fbcon_console);
+	return 0;
+}
+
+/*
+ * Move drawing to a write-combining mapping of the framebuffer (the direct
+ * map is write-back, which the memory-type ranges of a real PC usually turn
+ * into uncached: every pixel store would be a bus cycle).
+ * Context: boot, after mm_init.
+ * Return: 0; -ENODEV without a framebuffer console; -ENOMEM.
+ */
+int fbcon_remap(void)
+{
+	if (!fb.registered)
+		return -ENODEV;
+
+	uint8_t *wc = ioremap(fb.phys, (size_t)fb.pitch * fb.height, VM_CACHE_WC);
+
+	if (!wc)
+		return -ENOMEM;
+	fb.base = wc;
 	return 0;
 }

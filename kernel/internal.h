@@ -8,6 +8,6 @@ void boot_info_load(paddr_t boot_info_phys);
 void cmdline_setup(void);
 void consoles_init(void);
 void banner_print(void);
-void cpu_protection_print(void);
+void consoles_remap(void);
 void initialized_print(void);
 __noreturn void idle_forever(void);

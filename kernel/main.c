@@ -10,6 +10,7 @@
 #include <xdv/console.h>
 #include <xdv/cpu.h>
 #include <xdv/drivers.h>
+#include <xdv/kbench.h>
 #include <xdv/ktest.h>
 #include <xdv/mm.h>
 #include <xdv/panic.h>
@@ -28,10 +29,11 @@ __noreturn void kernel_main(paddr_t boot_info_phys)
 	time_init();                      /* TSC calibration: timestamps */
 	banner_print();                   /* who we are, how we booted */
 	boot_info_print(&boot_info);      /* memory map, modules, video */
-	paging_drop_identity();           /* low memory unmapped from now on */
-	cpu_protection_print();           /* NX, WP as switched on by boot/ */
+	mm_init();                        /* page tables, page allocator, heap */
+	consoles_remap();                 /* framebuffer write-combining */
 
 	initialized_print();              /* "XDV Kernel v0.2 initialized" */
 	ktest_run_requested();            /* ktest on the command line */
+	kbench_run_requested();           /* bench on the command line */
 	idle_forever();
 }

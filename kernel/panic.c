@@ -17,6 +17,7 @@
 #include <xdv/cpu.h>
 #include <xdv/console.h>
 #include <xdv/drivers.h>
+#include <xdv/mm.h>
 #include <xdv/printk.h>
 #include <xdv/arch/x86.h>
 
@@ -165,6 +166,8 @@ static void print_error_code(const struct trap_frame *f)
 			    (e & 4) ? "user" : "kernel", (e & 8) ? ", reserved bit set" : "",
 			    (e & 32) ? ", protection key" : "",
 			    (e & 0x8000) ? ", SGX" : "");
+		if (vmalloc_is_guard_page(read_cr2()))
+			panic_print("The address is a guard page: a kernel stack overflowed\n");
 	} else if (f->vector == 10 || f->vector == 11 || f->vector == 12 ||
 		   f->vector == 13 || f->vector == 17) {
 		if (e == 0)

@@ -84,32 +84,25 @@ void banner_print(void)
 	pr_info("boot: %u console%s\n", console_count(), console_count() == 1 ? "" : "s");
 }
 
-void cpu_protection_print(void)
+/* Once the vmalloc area exists, draw on the framebuffer write-combining. */
+void consoles_remap(void)
 {
-	bool wp = read_cr0() & (1UL << 16);
+	int err = fbcon_remap();
 
-	pr_info("cpu: NX %s, write protection %s, kernel image mapped W^X\n",
-		paging_nx_enabled() ? "on" : "not supported", wp ? "on" : "off");
-}
-
-/* Usable RAM in the memory map, in KiB. */
-static uint64_t usable_memory_kib(void)
-{
-	uint64_t total = 0;
-
-	for (unsigned i = 0; i < boot_info.mmap_count; i++)
-		if (boot_info.mmap[i].type == BOOT_MMAP_AVAILABLE)
-			total += boot_info.mmap[i].length >> 10;
-	return total;
+	if (err && err != -ENODEV)
+		pr_warn("console: framebuffer stays uncached-mapped (error %d)\n", err);
 }
 
 void initialized_print(void)
 {
 	uint64_t ns = time_since_boot_ns();
+	struct pmm_stats st;
 
+	pmm_get_stats(&st);
 	pr_notice("XDV Kernel v" XDV_VERSION " initialized\n");
-	pr_notice("  memory: %lu MiB usable, CPUs: 1 online, boot: %lu.%03lu ms\n",
-		  usable_memory_kib() >> 10, ns / 1000000, (ns / 1000) % 1000);
+	pr_notice("  memory: %lu MiB free, %lu MiB used; CPUs: 1 online; boot: %lu.%03lu ms\n",
+		  (st.free_pages << PAGE_SHIFT) >> 20, (st.kernel_pages << PAGE_SHIFT) >> 20,
+		  ns / 1000000, (ns / 1000) % 1000);
 }
 
 __noreturn void idle_forever(void)

@@ -48,6 +48,14 @@ struct extable_entry {
 uint64_t extable_find(uint64_t rip);
 
 /*
+ * Call fn, which may lie in a page that is not executable. If fetching its
+ * first instruction faults, the trap path returns here as if fn had
+ * returned at once. Return: true if fn ran, false if the fetch faulted.
+ * Tests use this to prove that NX pages cannot run code.
+ */
+bool probe_exec(void (*fn)(void));
+
+/*
  * Count of exceptions recovered through the fixup table, and the vector of
  * the last one: in-kernel tests use these to check what was raised.
  */

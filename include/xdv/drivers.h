@@ -47,3 +47,6 @@ int __must_check vga_text_init(const struct boot_framebuffer *fb);
 
 /* Text console drawn on a linear RGB framebuffer ("fb"). Return: 0 or -EINVAL/-ENODEV. */
 int __must_check fbcon_init(const struct boot_framebuffer *fb);
+
+/* After mm_init: draw through a write-combining mapping. Return: 0, -ENODEV, -ENOMEM. */
+int __must_check fbcon_remap(void);

@@ -90,6 +90,17 @@ static inline uint64_t read_cr4(void)
 	return v;
 }
 
+static inline void write_cr4(uint64_t v)
+{
+	__asm__ __volatile__("mov %0, %%cr4" : : "r"(v) : "memory");
+}
+
+#define CR0_WP   (1UL << 16)
+#define CR4_PGE  (1UL << 7)
+#define CR4_UMIP (1UL << 11)
+#define CR4_SMEP (1UL << 20)
+#define CR4_SMAP (1UL << 21)
+
 static inline void invlpg(uintptr_t va)
 {
 	__asm__ __volatile__("invlpg (%0)" : : "r"(va) : "memory");

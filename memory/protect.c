@@ -1,0 +1,51 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The CPU's memory protection switches. The boot stub turned on NX (when
+ * CPUID has it) and CR0.WP; here the kernel adds, where CPUID reports them:
+ *   SMEP  the kernel faults when it executes a user page,
+ *   SMAP  the kernel faults when it touches a user page outside
+ *         copy_from_user/copy_to_user (which will bracket access with
+ *         stac/clac),
+ *   UMIP  user code cannot read descriptor-table registers (sgdt, sidt...).
+ * The boot log says which are on.
+ *
+ * Locks: none; boot CPU (each AP repeats this with the SMP issue).
+ */
+#define pr_fmt(fmt) "mm: " fmt
+#include <xdv/printk.h>
+#include <xdv/arch/x86.h>
+#include "internal.h"
+
+#define CPUID7_EBX_SMEP (1u << 7)
+#define CPUID7_EBX_SMAP (1u << 20)
+#define CPUID7_ECX_UMIP (1u << 2)
+
+static const char *on_off(bool supported)
+{
+	return supported ? "on" : "not supported";
+}
+
+void cpu_protection_init(void)
+{
+	uint32_t max, a, b = 0, c = 0, d;
+
+	cpuid(0, 0, &max, &a, &c, &d);
+	c = 0;
+	if (max >= 7)
+		cpuid(7, 0, &a, &b, &c, &d);
+
+	bool smep = b & CPUID7_EBX_SMEP, smap = b & CPUID7_EBX_SMAP;
+	bool umip = c & CPUID7_ECX_UMIP;
+	uint64_t cr4 = read_cr4();
+
+	if (smep)
+		cr4 |= CR4_SMEP;
+	if (smap)
+		cr4 |= CR4_SMAP;
+	if (umip)
+		cr4 |= CR4_UMIP;
+	write_cr4(cr4);
+	pr_info("protection: NX %s, WP %s, SMEP %s, SMAP %s, UMIP %s\n",
+		on_off(paging_nx_enabled()), (read_cr0() & CR0_WP) ? "on" : "off",
+		on_off(smep), on_off(smap), on_off(umip));
+}

@@ -1,0 +1,45 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+# Memory sizes: boot the ktest ISO with -m 32M and 128M (pc), 2G, 4G
+# (q35: RAM split by the PCI hole) and 8G (RAM above 4 GiB), and 2G with
+# -cpu max (1 GiB direct-map pages, SMEP, SMAP, UMIP). Every in-kernel test
+# must pass on each, and the memory the kernel reports must add up: RAM as
+# given by -m, free + used = RAM, and the kernel's own use small.
+. "$(dirname "$0")/lib.sh"
+
+iso=$(make_iso ktest-mem "ktest debug_exit=0xf4") || exit 1
+
+check_size() { # NAME MACHINE MEM_MIB QEMU-ARGS...
+	name=$1 machine=$2 mib=$3
+	shift 3
+	log=$LOGDIR/memory-$name.log
+	# shellcheck disable=SC2046
+	qemu_boot "$log" "$(machine_timeout "$machine")" "" $(machine_args "$machine") \
+		-m "${mib}M" -cdrom "$iso" "$@"
+	clean=$(tr -d '\r' < "$log")
+	read -r kp kf < <(count_ktap "$log")
+	ram=$(sed -n 's/.*mm: \([0-9]*\) MiB RAM in.*/\1/p' <<< "$clean" | head -n1)
+	free=$(sed -n 's/.*memory: \([0-9]*\) MiB free.*/\1/p' <<< "$clean" | head -n1)
+	used=$(sed -n 's/.*MiB free, \([0-9]*\) MiB used.*/\1/p' <<< "$clean" | head -n1)
+	# Used: the image, page tables and 32 bytes of metadata per 4 KiB page.
+	max_used=$((8 + mib / 128 + 2))
+	if [ "$QEMU_STATUS" = 33 ] && [ "$kf" = 0 ] && [ "$kp" -gt 0 ] &&
+		[ -n "$ram" ] && [ -n "$free" ] && [ -n "$used" ] &&
+		[ "$ram" -le "$mib" ] && [ "$ram" -ge $((mib - 4)) ] &&
+		[ $((free + used)) -ge $((ram - 1)) ] && [ $((free + used)) -le "$ram" ] &&
+		[ "$used" -le "$max_used" ]; then
+		pass "memory_${name}_ktests_pass_and_accounting_adds_up"
+	else
+		fail "memory_${name}_ktests_pass_and_accounting_adds_up" \
+			"QEMU status $QEMU_STATUS (want 33); KTAP $kp passed, $kf failed;" \
+			"RAM '$ram' MiB of $mib, free '$free', used '$used' (at most $max_used)"
+		show_log "$log"
+	fi
+}
+
+check_size pc_32M pc 32
+check_size pc_128M pc 128
+check_size q35_2G q35 2048
+check_size q35_4G q35 4096
+check_size q35_8G q35 8192
+check_size q35_2G_cpu_max q35 2048 -cpu max
