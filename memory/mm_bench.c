@@ -7,28 +7,26 @@
 #include <xdv/kbench.h>
 #include <xdv/mm.h>
 
-KBENCH(pmm_alloc_free_order0, 200000)
+static uint64_t alloc_free_pages(uint64_t n, unsigned order)
 {
 	for (uint64_t i = 0; i < n; i++) {
-		paddr_t pa = pmm_alloc_pages(0, 0);
+		paddr_t pa = pmm_alloc_pages(order, 0);
 
 		if (!pa)
 			return 0;
-		pmm_free_pages(pa, 0);
+		pmm_free_pages(pa, order);
 	}
 	return n;
 }
 
+KBENCH(pmm_alloc_free_order0, 200000)
+{
+	return alloc_free_pages(n, 0);
+}
+
 KBENCH(pmm_alloc_free_order9, 50000)
 {
-	for (uint64_t i = 0; i < n; i++) {
-		paddr_t pa = pmm_alloc_pages(9, 0);
-
-		if (!pa)
-			return 0;
-		pmm_free_pages(pa, 9);
-	}
-	return n;
+	return alloc_free_pages(n, 9);
 }
 
 static uint64_t kmalloc_kfree(uint64_t n, size_t size)

@@ -84,6 +84,26 @@ KTEST(pmm, blocks_are_naturally_aligned_and_zeroed_on_request)
 	KTEST_EXPECT_EQ(t, pmm_alloc_pages(11, 0), 0);
 }
 
+KTEST(pmm, double_free_of_a_page_is_refused)
+{
+	struct pmm_stats before, after;
+	paddr_t pa = pmm_alloc_pages(0, 0);
+
+	if (!KTEST_EXPECT(t, pa != 0))
+		return;
+	pmm_get_stats(&before);
+	pmm_free_pages(pa, 0);
+	pmm_free_pages(pa, 0); /* refused and reported */
+	pmm_get_stats(&after);
+	KTEST_EXPECT_EQ(t, after.free_pages, before.free_pages + 1);
+	/* The page is handed out once, not twice. */
+	paddr_t a = pmm_alloc_pages(0, 0), b = pmm_alloc_pages(0, 0);
+
+	KTEST_EXPECT(t, a && b && a != b);
+	pmm_free_pages(a, 0);
+	pmm_free_pages(b, 0);
+}
+
 KTEST(pmm, dma32_pages_lie_below_4_gib)
 {
 	paddr_t pa = pmm_alloc_pages(0, GFP_DMA32);

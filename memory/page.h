@@ -20,6 +20,7 @@ typedef uint64_t pfn_t; /* physical page frame number: address >> 12 */
 #define PG_SLAB      (1u << 2) /* first page of a slab: owner is its slab header */
 #define PG_LARGE     (1u << 3) /* first page of a kmalloc beyond the slab sizes */
 #define PG_ALLOCATED (1u << 4) /* head of an allocated block of page.order */
+#define PG_CACHED    (1u << 5) /* free single page held by pmm.c's page cache */
 
 struct page {
 	struct page *next, *prev; /* buddy free list, or the slab's cache list */
