@@ -8,13 +8,14 @@
  * trap_dispatch() first looks for an exception fixup (a kernel instruction
  * that was allowed to fault), and otherwise reports the exception with its
  * decoded error code, the registers and a backtrace, and stops the kernel.
- * Device interrupts come with the CPU issue (APIC); until then any vector
- * at or above 32 is unexpected and reported the same way.
+ * Vectors from 32 up are interrupts: cpu/irq.c dispatches them.
  *
  * Locks: none; the IDT is written once at boot.
  */
 #include <xdv/cpu.h>
 #include <xdv/panic.h>
+#include <xdv/percpu.h>
+#include "internal.h"
 #include <xdv/arch/x86.h>
 
 #define IDT_ENTRIES   256
@@ -123,7 +124,20 @@ void trap_init(void)
 			.offset_high = (uint32_t)(handler >> 32),
 		};
 	}
+	trap_load_idt();
+}
+
+void trap_enable_ist(void)
+{
+	idt[X86_EXC_DF].ist = IST_DOUBLE_FAULT;
+	idt[X86_EXC_NMI].ist = IST_NMI;
+	idt[X86_EXC_MC].ist = IST_MACHINE_CHECK;
+}
+
+void trap_load_idt(void)
+{
 	struct idt_pointer ptr = { .limit = sizeof(idt) - 1, .base = (uint64_t)(uintptr_t)idt };
+
 	lidt(&ptr);
 }
 
@@ -141,6 +155,10 @@ void trap_dispatch(struct trap_frame *frame)
 {
 	bool from_kernel = (frame->cs & 3) == 0;
 
+	if (frame->vector >= 32) {
+		irq_dispatch(frame);
+		return;
+	}
 	if (from_kernel && frame->vector < 32) {
 		uint64_t fixup = extable_find(frame->rip);
 

@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: MIT
 /*
  * Tests of the test machinery itself. ktest_glob_match is checked
- * directly; the two "must" suites fail on purpose and run only when named
+ * directly; the "must" suites fail on purpose and run only when named
  * (tests/system/ktest.sh), to prove that a failure and a panic inside a
- * test are both seen by the runner and by QEMU's exit status.
+ * test are both seen by the runner and by QEMU's exit status, and that a
+ * kernel stack overflow ends in a double-fault report.
  */
 #include <xdv/ktest.h>
 #include <xdv/arch/x86.h>
+#include <xdv/cpu.h>
+#include <xdv/mm.h>
 
 KTEST(ktest, glob_star_and_question_mark_match)
 {
@@ -35,4 +38,34 @@ KTEST(ktest_must_panic, invalid_opcode)
 	t->checks++;
 	invalid_opcode();
 	t->checks++;
+}
+
+/* Each call takes a little stack and uses it after the next call. */
+static __attribute__((noinline)) unsigned recurse_deeper(unsigned depth)
+{
+	volatile char frame[200];
+
+	frame[0] = (char)depth;
+	if (depth > (1u << 30))
+		return depth;
+	return recurse_deeper(depth + 1) + frame[0];
+}
+
+static void overflow_this_stack(void)
+{
+	recurse_deeper(0);
+}
+
+KTEST(ktest_must_panic, kernel_stack_overflow)
+{
+	/*
+	 * Run out of a guarded kernel stack: the page fault on the guard page
+	 * cannot push its frame, so the CPU raises a double fault, which the
+	 * IDT sends to its own IST stack: a report, not a triple fault.
+	 */
+	uint8_t *stack = kstack_alloc();
+
+	if (!KTEST_EXPECT(t, stack != NULL))
+		return;
+	call_on_stack(stack + KERNEL_STACK_SIZE, overflow_this_stack);
 }

@@ -31,6 +31,7 @@ __noreturn void kernel_main(paddr_t boot_info_phys)
 	boot_info_print(&boot_info);      /* memory map, modules, video */
 	mm_init();                        /* page tables, page allocator, heap */
 	consoles_remap();                 /* framebuffer write-combining */
+	cpu_init_boot();                  /* GDT/TSS/IST, APIC, PICs off, timer */
 
 	initialized_print();              /* "XDV Kernel v0.2 initialized" */
 	ktest_run_requested();            /* ktest on the command line */

@@ -181,6 +181,9 @@ static void print_error_code(const struct trap_frame *f)
 		   f->vector == 30) {
 		panic_print("Error code: 0x%lx\n", e);
 	}
+	if (f->vector == X86_EXC_DF && vmalloc_is_guard_page(read_cr2()))
+		panic_print("CR2 0x%016lx is a guard page: a kernel stack overflowed\n",
+			    read_cr2());
 }
 
 __noreturn void panic_trap(const struct trap_frame *f)

@@ -105,8 +105,11 @@ void initialized_print(void)
 		  ns / 1000000, (ns / 1000) % 1000);
 }
 
+/* The boot CPU's idle loop: interrupts on, halt until the next one. */
 __noreturn void idle_forever(void)
 {
-	for (;;)
+	for (;;) {
+		sti();
 		hlt();
+	}
 }

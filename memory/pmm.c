@@ -297,6 +297,48 @@ static bool cpu_has_1g_pages(void)
 	return d & (1u << 26);
 }
 
+/* CMOS register reg (ports 0x70/0x71). */
+static uint8_t cmos_read(uint8_t reg)
+{
+	outb(0x70, reg);
+	return inb(0x71);
+}
+
+/*
+ * Without a memory map from the loader, fall back to what else describes
+ * RAM, as old kernels did: the loader's basic meminfo (RAM from 1 MiB up
+ * to the first hole), else the BIOS's CMOS memory-size registers (0x34/35:
+ * 64 KiB blocks above 16 MiB; 0x30/31: KiB above 1 MiB). Only that low
+ * contiguous RAM is used: anything beyond is unknown.
+ * Return: number of entries written to map (0 or 1).
+ */
+static unsigned fallback_memory_map(struct boot_mmap_entry *map)
+{
+	uint64_t end = 0;
+	const char *source = NULL;
+
+	if (boot_info.has_basic_meminfo && boot_info.mem_upper_kib) {
+		end = MIB + ((uint64_t)boot_info.mem_upper_kib << 10);
+		source = "the loader's basic meminfo";
+	} else {
+		uint64_t above16 = cmos_read(0x34) | (uint64_t)cmos_read(0x35) << 8;
+		uint64_t above1 = cmos_read(0x30) | (uint64_t)cmos_read(0x31) << 8;
+
+		if (above16)
+			end = 16 * MIB + (above16 << 16);
+		else if (above1)
+			end = MIB + (above1 << 10);
+		source = "the CMOS memory size";
+	}
+	if (end <= MIB)
+		return 0;
+	*map = (struct boot_mmap_entry){ .base = MIB, .length = end - MIB,
+					 .type = BOOT_MMAP_AVAILABLE };
+	pr_warn("no memory map from the loader: using %s, %lu MiB from 1 MiB\n", source,
+		(end - MIB) / MIB);
+	return 1;
+}
+
 /* Usable RAM from the memory map, split at 4 GiB (the zone boundary). */
 static int find_usable_ram(void)
 {
@@ -315,8 +357,16 @@ static int find_usable_ram(void)
 							boot_info.modules[i].end };
 
 	uint64_t max_phys = 1ULL << cpu_phys_addr_bits();
-	int n = memmap_usable(boot_info.mmap, boot_info.mmap_count, reserved, nres,
-			      max_phys, usable, USABLE_RANGES_MAX - 1);
+	const struct boot_mmap_entry *map = boot_info.mmap;
+	unsigned map_count = boot_info.mmap_count;
+	struct boot_mmap_entry fallback;
+
+	if (!map_count) {
+		map = &fallback;
+		map_count = fallback_memory_map(&fallback);
+	}
+	int n = memmap_usable(map, map_count, reserved, nres, max_phys, usable,
+			      USABLE_RANGES_MAX - 1);
 
 	if (n == -E2BIG) {
 		pr_warn("more than %d usable RAM ranges; the rest is ignored\n",
@@ -327,10 +377,9 @@ static int find_usable_ram(void)
 		return n;
 	usable_count = (unsigned)n;
 
-	for (unsigned i = 0; i < boot_info.mmap_count; i++)
-		if (boot_info.mmap[i].type == BOOT_MMAP_AVAILABLE &&
-		    boot_info.mmap[i].base < max_phys)
-			ram_bytes += MIN(boot_info.mmap[i].length, max_phys - boot_info.mmap[i].base);
+	for (unsigned i = 0; i < map_count; i++)
+		if (map[i].type == BOOT_MMAP_AVAILABLE && map[i].base < max_phys)
+			ram_bytes += MIN(map[i].length, max_phys - map[i].base);
 
 	/* Split a range that straddles 4 GiB (there is room: max - 1 above). */
 	for (unsigned i = 0; i < usable_count; i++) {

@@ -27,9 +27,26 @@ static_assert(sizeof(struct trap_frame) == 22 * 8, "trap_entry.asm layout");
 #define X86_EXC_DF 8   /* double fault */
 #define X86_EXC_GP 13  /* general protection */
 #define X86_EXC_PF 14  /* page fault */
+#define X86_EXC_MC 18  /* machine check */
+
+/*
+ * Set up the boot CPU after memory: per-CPU area, IST stacks, local APIC,
+ * legacy PICs masked, timer. Context: boot, once, after mm_init.
+ */
+void cpu_init_boot(void);
 
 /* Build and load the IDT. Context: boot, before kernel_main. */
 void trap_init(void);
+
+/* Load the (shared) IDT on this CPU: APs, after their TSS is loaded. */
+void trap_load_idt(void);
+
+/*
+ * Give double fault, NMI and machine check their IST stacks. Context:
+ * boot CPU, once its TSS is loaded (cpu_local_init); APs load the IDT only
+ * after their own TSS.
+ */
+void trap_enable_ist(void);
 
 /* Name of an exception vector ("page fault"), or "interrupt" for >= 32. */
 const char *trap_name(uint64_t vector);
@@ -46,6 +63,9 @@ struct extable_entry {
 
 /* The fixup address for a faulting rip, or 0 if there is none. */
 uint64_t extable_find(uint64_t rip);
+
+/* Run fn() with rsp = stack_top (16-byte aligned), then return here. */
+void call_on_stack(void *stack_top, void (*fn)(void));
 
 /*
  * Call fn, which may lie in a page that is not executable. If fetching its

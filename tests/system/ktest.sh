@@ -47,7 +47,7 @@ fi
 
 # An exception nothing handles: a panic report naming the exception, the
 # registers and a backtrace through the test function, then the fail exit.
-iso=$(make_iso ktest-must-panic "ktest=ktest_must_panic.* debug_exit=0xf4") || exit 1
+iso=$(make_iso ktest-must-panic "ktest=ktest_must_panic.invalid_opcode debug_exit=0xf4") || exit 1
 log=$LOGDIR/ktest-must-panic.log
 qemu_boot "$log" "$BIOS_TIMEOUT" "" -machine pc -m 128M -cdrom "$iso"
 clean=$(tr -d '\r' < "$log")
@@ -60,5 +60,21 @@ if [ "$QEMU_STATUS" = 35 ] &&
 	pass "panic_on_exception_prints_registers_and_symbolized_backtrace"
 else
 	fail "panic_on_exception_prints_registers_and_symbolized_backtrace" "QEMU status: $QEMU_STATUS (want 35)"
+	show_log "$log"
+fi
+
+# A kernel stack overflow: the double fault lands on its IST stack and is
+# reported, naming the guard page; QEMU then ends with the fail status.
+iso=$(make_iso ktest-stack-overflow "ktest=ktest_must_panic.kernel_stack_overflow debug_exit=0xf4") || exit 1
+log=$LOGDIR/ktest-stack-overflow.log
+qemu_boot "$log" "$BIOS_TIMEOUT" "" -machine pc -m 128M -cdrom "$iso"
+clean=$(tr -d '\r' < "$log")
+if [ "$QEMU_STATUS" = 35 ] &&
+	grep -q "Kernel panic: CPU exception 8 (double fault) in kernel mode" <<< "$clean" &&
+	grep -q "is a guard page: a kernel stack overflowed" <<< "$clean" &&
+	grep -qE "^  0xffffffff8[0-9a-f]* recurse_deeper[.a-z0-9]*\+0x" <<< "$clean"; then
+	pass "kernel_stack_overflow_ends_in_double_fault_report_on_ist_stack"
+else
+	fail "kernel_stack_overflow_ends_in_double_fault_report_on_ist_stack" "QEMU status: $QEMU_STATUS (want 35)"
 	show_log "$log"
 fi

@@ -177,3 +177,65 @@ static inline void probe_invalid_opcode(void)
 {
 	__asm__ __volatile__("1: ud2\n\t2:\n\t" EXTABLE_ASM("1b", "2b") ::: "memory");
 }
+
+static inline void write_cr0(uint64_t v)
+{
+	__asm__ __volatile__("mov %0, %%cr0" : : "r"(v) : "memory");
+}
+
+/* Extended control register XCR0 (which state XSAVE manages). */
+static inline uint64_t xgetbv(uint32_t index)
+{
+	uint32_t lo, hi;
+	__asm__ __volatile__("xgetbv" : "=a"(lo), "=d"(hi) : "c"(index));
+	return ((uint64_t)hi << 32) | lo;
+}
+
+static inline void xsetbv(uint32_t index, uint64_t v)
+{
+	__asm__ __volatile__("xsetbv" : : "c"(index), "a"((uint32_t)v),
+			     "d"((uint32_t)(v >> 32)));
+}
+
+/* One hardware random number; false when the CPU had none ready. */
+static inline bool rdrand64(uint64_t *v)
+{
+	bool ok;
+	__asm__ __volatile__("rdrand %0; setc %1" : "=r"(*v), "=qm"(ok) : : "cc");
+	return ok;
+}
+
+static inline bool rdseed64(uint64_t *v)
+{
+	bool ok;
+	__asm__ __volatile__("rdseed %0; setc %1" : "=r"(*v), "=qm"(ok) : : "cc");
+	return ok;
+}
+
+#define CR0_MP (1UL << 1)
+#define CR0_EM (1UL << 2)
+#define CR0_TS (1UL << 3)
+#define CR0_NE (1UL << 5)
+#define CR4_OSFXSR     (1UL << 9)
+#define CR4_OSXMMEXCPT (1UL << 10)
+#define CR4_OSXSAVE    (1UL << 18)
+
+static inline void io_delay(void)
+{
+	/* A write to the unused port 0x80: about 1 us on a PC, for slow chips. */
+	outb(0x80, 0);
+}
+
+static inline uint32_t inl(uint16_t port)
+{
+	uint32_t v;
+	__asm__ __volatile__("inl %1, %0" : "=a"(v) : "Nd"(port));
+	return v;
+}
+
+static inline uint16_t inw(uint16_t port)
+{
+	uint16_t v;
+	__asm__ __volatile__("inw %1, %0" : "=a"(v) : "Nd"(port));
+	return v;
+}

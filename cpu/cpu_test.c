@@ -1,0 +1,115 @@
+// SPDX-License-Identifier: MIT
+/*
+ * In-kernel tests of cpu/: the per-CPU area, the IST stacks, spinlocks,
+ * the local APIC timer against the TSC clock, and one-shot timers firing
+ * no earlier than their deadline.
+ */
+#include <xdv/cpu.h>
+#include <xdv/irq.h>
+#include <xdv/ktest.h>
+#include <xdv/percpu.h>
+#include <xdv/spinlock.h>
+#include <xdv/time.h>
+#include <xdv/timer.h>
+#include <xdv/arch/x86.h>
+
+KTEST(percpu, boot_cpu_area_is_reached_through_gs)
+{
+	struct percpu *p = this_cpu();
+
+	KTEST_EXPECT(t, p == cpu_areas[0]);
+	KTEST_EXPECT(t, p->self == p);
+	KTEST_EXPECT_EQ(t, p->cpu, 0);
+	KTEST_EXPECT_EQ(t, p->apic_id, lapic_id());
+	KTEST_EXPECT(t, p->online);
+}
+
+KTEST(percpu, tss_has_three_ist_stacks)
+{
+	const struct tss *tss = &this_cpu()->tss;
+
+	for (unsigned i = 0; i < 3; i++)
+		KTEST_EXPECT(t, tss->ist[i] >= 0xFFFFC00000000000ULL);
+	KTEST_EXPECT(t, tss->ist[0] != tss->ist[1] && tss->ist[1] != tss->ist[2]);
+}
+
+KTEST(spinlock, trylock_fails_while_held_and_order_is_kept)
+{
+	struct spinlock lock = SPINLOCK_INIT("ktest");
+
+	KTEST_EXPECT(t, !spin_is_held(&lock));
+	spin_lock(&lock);
+	KTEST_EXPECT(t, spin_is_held(&lock));
+	KTEST_EXPECT(t, !spin_trylock(&lock));
+	spin_unlock(&lock);
+	KTEST_EXPECT(t, spin_trylock(&lock));
+	spin_unlock(&lock);
+	uint64_t flags = spin_lock_irqsave(&lock);
+
+	KTEST_EXPECT(t, !(read_rflags() & (1UL << 9)));
+	spin_unlock_irqrestore(&lock, flags);
+	KTEST_EXPECT_EQ(t, lock.next, lock.serving);
+}
+
+KTEST(timer, lapic_timer_agrees_with_tsc_within_2_percent)
+{
+	if (!timer_lapic_ticks_per_ms()) {
+		KTEST_SKIP(t, "timer not calibrated");
+		return;
+	}
+	lapic_timer_oneshot(0xFFFFFFFFu);
+
+	uint32_t start = lapic_timer_current();
+
+	udelay_ns(5000000);
+
+	uint32_t ticks = start - lapic_timer_current();
+
+	lapic_timer_oneshot(0);
+
+	uint64_t expect = timer_lapic_ticks_per_ms() * 5;
+
+	KTEST_EXPECT(t, ticks * 100 >= expect * 98 && ticks * 100 <= expect * 102);
+}
+
+static void note_fired(struct timer *tm, void *arg)
+{
+	*(uint64_t *)arg = time_since_boot_ns();
+}
+
+KTEST(timer, one_shot_fires_no_earlier_than_deadline)
+{
+	struct timer tm1, tm2;
+	uint64_t fired1 = 0, fired2 = 0;
+	uint64_t now = time_since_boot_ns();
+	uint64_t d1 = now + 3000000, d2 = now + 1000000; /* started out of order */
+	uint64_t give_up = now + 500000000;
+
+	timer_start(&tm1, d1, note_fired, &fired1);
+	timer_start(&tm2, d2, note_fired, &fired2);
+	while ((!fired1 || !fired2) && time_since_boot_ns() < give_up) {
+		sti();
+		hlt();
+		cli();
+	}
+	KTEST_EXPECT(t, fired1 >= d1);
+	KTEST_EXPECT(t, fired2 >= d2);
+	KTEST_EXPECT(t, fired2 <= fired1);
+	KTEST_EXPECT(t, !tm1.pending && !tm2.pending);
+	KTEST_EXPECT(t, irq_count(VECTOR_TIMER) > 0);
+}
+
+KTEST(timer, cancelled_timer_does_not_run)
+{
+	struct timer tm;
+	uint64_t fired = 0;
+
+	timer_start(&tm, time_since_boot_ns() + 1000000, note_fired, &fired);
+	KTEST_EXPECT(t, timer_cancel(&tm));
+	KTEST_EXPECT(t, !timer_cancel(&tm));
+	udelay_ns(3000000);
+	sti();
+	udelay_ns(1000000);
+	cli();
+	KTEST_EXPECT_EQ(t, fired, 0);
+}

@@ -1,0 +1,92 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Each CPU's GDT, TSS and per-CPU area.
+ *
+ * The boot stub's GDT is shared and read-only; here every CPU gets its own
+ * table (kernel code and data, the user segments the process issue will
+ * use, and a TSS descriptor), because the TSS is per CPU and loading it
+ * marks its descriptor busy. The TSS points the interrupt stack table at
+ * three fresh vmalloc'ed stacks (each with a guard page), which the IDT
+ * uses for double fault, NMI and machine check: a kernel stack overflow
+ * then ends in a double-fault report on a good stack, not a triple fault.
+ *
+ * Locks: none; each CPU sets up its own area, the boot CPU before the APs.
+ */
+#include <xdv/percpu.h>
+#include <xdv/errno.h>
+#include <xdv/mm.h>
+#include <xdv/string.h>
+#include <xdv/arch/x86.h>
+
+#define MSR_GS_BASE        0xC0000101
+#define MSR_KERNEL_GS_BASE 0xC0000102
+
+/* Selectors (the SYSCALL/SYSRET layout the process issue needs). */
+#define SEL_KERNEL_CODE 0x08
+#define SEL_KERNEL_DATA 0x10
+#define SEL_USER_DATA   0x1B /* 0x18 | RPL 3 */
+#define SEL_USER_CODE   0x23 /* 0x20 | RPL 3 */
+#define SEL_TSS         0x28
+
+struct percpu *cpu_areas[MAX_CPUS];
+unsigned nr_cpus;
+
+static struct percpu boot_cpu_area;
+
+struct gdt_pointer {
+	uint16_t limit;
+	uint64_t base;
+} __packed;
+
+/* A 16-byte system descriptor for the TSS, split into two GDT slots. */
+static void gdt_set_tss(uint64_t *gdt, const struct tss *tss)
+{
+	uint64_t base = (uint64_t)(uintptr_t)tss, limit = sizeof(*tss) - 1;
+
+	gdt[SEL_TSS / 8] = (limit & 0xFFFF) | ((base & 0xFFFFFF) << 16) |
+			   (0x89ULL << 40) /* present, 64-bit TSS (available) */ |
+			   (((limit >> 16) & 0xF) << 48) | (((base >> 24) & 0xFF) << 56);
+	gdt[SEL_TSS / 8 + 1] = base >> 32;
+}
+
+static void load_gdt_and_tss(struct percpu *p)
+{
+	struct gdt_pointer ptr = { sizeof(p->gdt) - 1, (uint64_t)(uintptr_t)p->gdt };
+
+	__asm__ __volatile__("lgdt %0" : : "m"(ptr) : "memory");
+	__asm__ __volatile__("ltr %w0" : : "r"((uint16_t)SEL_TSS) : "memory");
+}
+
+int cpu_local_init(unsigned cpu, uint32_t apic_id)
+{
+	struct percpu *p = cpu == 0 ? &boot_cpu_area : kzalloc(sizeof(*p), GFP_KERNEL);
+
+	if (!p || cpu >= MAX_CPUS)
+		return -ENOMEM;
+	p->self = p;
+	p->cpu = cpu;
+	p->apic_id = apic_id;
+
+	/* Same code/data descriptors as the boot GDT, plus user and TSS. */
+	p->gdt[0] = 0;
+	p->gdt[SEL_KERNEL_CODE / 8] = 0x00AF9B000000FFFFULL;
+	p->gdt[SEL_KERNEL_DATA / 8] = 0x00CF93000000FFFFULL;
+	p->gdt[SEL_USER_DATA / 8] = 0x00CFF3000000FFFFULL;
+	p->gdt[SEL_USER_CODE / 8] = 0x00AFFB000000FFFFULL;
+	for (unsigned i = 0; i < 3; i++) {
+		uint8_t *stack = vmalloc(IST_STACK_SIZE);
+
+		if (!stack)
+			return -ENOMEM;
+		p->tss.ist[i] = (uint64_t)(uintptr_t)(stack + IST_STACK_SIZE);
+	}
+	p->tss.iomap_base = sizeof(p->tss); /* no I/O permission bitmap */
+	gdt_set_tss(p->gdt, &p->tss);
+	load_gdt_and_tss(p);
+	wrmsr(MSR_GS_BASE, (uint64_t)(uintptr_t)p);
+	wrmsr(MSR_KERNEL_GS_BASE, 0);
+	cpu_areas[cpu] = p;
+	if (cpu == 0)
+		nr_cpus = 1;
+	return 0;
+}

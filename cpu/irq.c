@@ -1,0 +1,182 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Interrupt handlers and their dispatch. Each vector has up to
+ * IRQ_SHARED_MAX handlers (devices may share a line); an interrupt calls
+ * them all, counts itself, and ends with an EOI to the local APIC. The
+ * spurious vector is counted and gets no EOI, as the APIC requires.
+ *
+ * Legacy IRQs 0-15 go through the I/O APIC: the MADT's interrupt source
+ * overrides (e.g. the PIT's IRQ 0 on GSI 2, the ACPI SCI level/low) say
+ * which GSI and which polarity/trigger; without an override a legacy IRQ
+ * is GSI n, edge, active high (ISA's own convention).
+ *
+ * Locks: irq_lock guards the handler table and routing changes; dispatch
+ * reads a handler slot without it (slots are filled before the line is
+ * unmasked and cleared after it is masked).
+ */
+#define pr_fmt(fmt) "irq: " fmt
+#include <xdv/cpu.h>
+#include <xdv/errno.h>
+#include <xdv/irq.h>
+#include <xdv/percpu.h>
+#include <xdv/printk.h>
+#include <xdv/spinlock.h>
+#include "internal.h"
+
+struct irq_action {
+	irq_handler_t fn;
+	void *data;
+	const char *name;
+};
+
+struct isa_route {
+	uint32_t gsi;
+	bool active_low, level;
+};
+
+static struct spinlock irq_lock = SPINLOCK_INIT("irq");
+static struct irq_action actions[256][IRQ_SHARED_MAX];
+static uint64_t vector_counts[256];
+static uint64_t spurious;
+static struct isa_route isa_routes[16];
+
+void irq_set_isa_override(unsigned isa_irq, uint32_t gsi, bool active_low, bool level)
+{
+	if (isa_irq < 16)
+		isa_routes[isa_irq] = (struct isa_route){ gsi, active_low, level };
+}
+
+/* Add fn to vector's handlers. Locks: irq_lock. Return: 0 or -EBUSY. */
+static int action_add(unsigned vector, irq_handler_t fn, void *data, const char *name)
+{
+	for (unsigned i = 0; i < IRQ_SHARED_MAX; i++) {
+		if (!actions[vector][i].fn) {
+			actions[vector][i] = (struct irq_action){ fn, data, name };
+			return 0;
+		}
+	}
+	return -EBUSY;
+}
+
+/* Return: true if vector has no handler left. Locks: irq_lock. */
+static bool action_remove(unsigned vector, irq_handler_t fn, void *data)
+{
+	bool empty = true;
+
+	for (unsigned i = 0; i < IRQ_SHARED_MAX; i++) {
+		struct irq_action *a = &actions[vector][i];
+
+		if (a->fn == fn && a->data == data)
+			*a = (struct irq_action){ 0 };
+		empty = empty && !a->fn;
+	}
+	return empty;
+}
+
+int irq_request(unsigned isa_irq, irq_handler_t fn, void *data, const char *name)
+{
+	if (isa_irq >= 16 || !fn)
+		return -EINVAL;
+	if (!ioapic_total())
+		return -ENODEV;
+
+	uint64_t flags = spin_lock_irqsave(&irq_lock);
+	unsigned vector = IRQ_LEGACY_BASE + isa_irq;
+	const struct isa_route *r = &isa_routes[isa_irq];
+	int err = action_add(vector, fn, data, name);
+
+	if (!err)
+		err = ioapic_route(r->gsi, vector, lapic_id(), r->active_low, r->level);
+	spin_unlock_irqrestore(&irq_lock, flags);
+	return err;
+}
+
+void irq_release(unsigned isa_irq, irq_handler_t fn, void *data)
+{
+	if (isa_irq >= 16)
+		return;
+
+	uint64_t flags = spin_lock_irqsave(&irq_lock);
+
+	if (action_remove(IRQ_LEGACY_BASE + isa_irq, fn, data))
+		ioapic_mask(isa_routes[isa_irq].gsi);
+	spin_unlock_irqrestore(&irq_lock, flags);
+}
+
+int irq_alloc_vector(irq_handler_t fn, void *data, const char *name)
+{
+	int vector = -ENOSPC;
+	uint64_t flags = spin_lock_irqsave(&irq_lock);
+
+	for (unsigned v = IRQ_DYNAMIC_FIRST; v <= IRQ_DYNAMIC_LAST; v++) {
+		if (!actions[v][0].fn) {
+			actions[v][0] = (struct irq_action){ fn, data, name };
+			vector = (int)v;
+			break;
+		}
+	}
+	spin_unlock_irqrestore(&irq_lock, flags);
+	return vector;
+}
+
+void irq_free_vector(unsigned vector)
+{
+	uint64_t flags = spin_lock_irqsave(&irq_lock);
+
+	if (vector >= IRQ_DYNAMIC_FIRST && vector <= IRQ_DYNAMIC_LAST)
+		actions[vector][0] = (struct irq_action){ 0 };
+	spin_unlock_irqrestore(&irq_lock, flags);
+}
+
+void irq_set_fixed(unsigned vector, irq_handler_t fn, void *data, const char *name)
+{
+	uint64_t flags = spin_lock_irqsave(&irq_lock);
+
+	actions[vector][0] = (struct irq_action){ fn, data, name };
+	spin_unlock_irqrestore(&irq_lock, flags);
+}
+
+uint64_t irq_count(unsigned vector)
+{
+	return __atomic_load_n(&vector_counts[vector & 0xFF], __ATOMIC_RELAXED);
+}
+
+uint64_t irq_spurious_count(void)
+{
+	return __atomic_load_n(&spurious, __ATOMIC_RELAXED);
+}
+
+void irq_dispatch(struct trap_frame *frame)
+{
+	unsigned vector = frame->vector & 0xFF;
+
+	if (vector == VECTOR_SPURIOUS) {
+		__atomic_fetch_add(&spurious, 1, __ATOMIC_RELAXED);
+		return; /* no EOI for a spurious interrupt */
+	}
+	__atomic_fetch_add(&vector_counts[vector], 1, __ATOMIC_RELAXED);
+	if (nr_cpus)
+		this_cpu()->irq_count++;
+
+	bool handled = false;
+
+	for (unsigned i = 0; i < IRQ_SHARED_MAX; i++) {
+		struct irq_action a = actions[vector][i];
+
+		if (a.fn)
+			handled |= a.fn(a.data);
+	}
+	if (!handled && vector != VECTOR_APIC_ERROR)
+		pr_warn("unhandled interrupt on vector 0x%x\n", vector);
+	lapic_eoi();
+}
+
+void irq_init(void)
+{
+	for (unsigned i = 0; i < 16; i++)
+		isa_routes[i] = (struct isa_route){ i, false, false };
+	pic_disable();
+	lapic_init_cpu();
+	pr_info("local APIC %u in %s mode; legacy PICs masked\n", lapic_id(),
+		lapic_is_x2apic() ? "x2APIC" : "xAPIC");
+}

@@ -1,0 +1,151 @@
+// SPDX-License-Identifier: MIT
+/*
+ * One-shot timers on the local APIC timer (include/xdv/timer.h).
+ *
+ * Each CPU keeps a queue of its timers sorted by deadline and programs its
+ * APIC timer, in one-shot mode, for the earliest one; the interrupt runs
+ * every timer that is due and re-arms for the next. Deadlines further than
+ * the 32-bit counter reaches are approached in steps. The APIC timer rate
+ * is measured once against the TSC clock (itself calibrated at boot), and
+ * is the same on every CPU of a PC.
+ *
+ * Locks: a queue belongs to its CPU; it is changed with interrupts off.
+ */
+#define pr_fmt(fmt) "timer: " fmt
+#include <xdv/irq.h>
+#include <xdv/percpu.h>
+#include <xdv/printk.h>
+#include <xdv/time.h>
+#include <xdv/timer.h>
+#include <xdv/arch/x86.h>
+
+#define CALIBRATE_NS 10000000ULL /* 10 ms */
+
+static uint64_t ticks_per_ms;              /* APIC timer, divide by 16 */
+static struct timer *queues[MAX_CPUS];     /* per CPU, sorted by deadline */
+
+uint64_t timer_lapic_ticks_per_ms(void)
+{
+	return ticks_per_ms;
+}
+
+void udelay_ns(uint64_t ns)
+{
+	uint64_t end = time_since_boot_ns() + ns;
+
+	while (time_since_boot_ns() < end)
+		cpu_relax();
+}
+
+static unsigned cpu_index(void)
+{
+	return nr_cpus ? this_cpu()->cpu : 0;
+}
+
+/* Program this CPU's APIC timer for the earliest deadline (or stop it). */
+static void timer_program(struct timer *first)
+{
+	if (!first) {
+		lapic_timer_oneshot(0);
+		return;
+	}
+
+	uint64_t now = time_since_boot_ns();
+	uint64_t delta = first->deadline_ns > now ? first->deadline_ns - now : 0;
+	uint64_t ticks = delta / 1000 * ticks_per_ms / 1000;
+
+	if (ticks == 0)
+		ticks = 1;
+	if (ticks > 0xFFFFFFFFULL)
+		ticks = 0xFFFFFFFFULL; /* re-armed when it fires */
+	lapic_timer_oneshot((uint32_t)ticks);
+}
+
+static bool timer_interrupt(void *unused)
+{
+	struct timer **queue = &queues[cpu_index()];
+	uint64_t now = time_since_boot_ns();
+
+	if (nr_cpus)
+		this_cpu()->timer_ticks++;
+	while (*queue && (*queue)->deadline_ns <= now) {
+		struct timer *t = *queue;
+
+		*queue = t->next;
+		t->pending = false;
+		t->fn(t, t->arg);
+		now = time_since_boot_ns();
+	}
+	timer_program(*queue);
+	return true;
+}
+
+void timer_start(struct timer *t, uint64_t deadline_ns, timer_fn_t fn, void *arg)
+{
+	uint64_t flags = read_rflags();
+
+	cli();
+	struct timer **link = &queues[cpu_index()];
+
+	t->deadline_ns = deadline_ns;
+	t->fn = fn;
+	t->arg = arg;
+	t->pending = true;
+	while (*link && (*link)->deadline_ns <= deadline_ns)
+		link = &(*link)->next;
+	t->next = *link;
+	*link = t;
+	if (queues[cpu_index()] == t)
+		timer_program(t);
+	if (flags & (1UL << 9))
+		sti();
+}
+
+bool timer_cancel(struct timer *t)
+{
+	uint64_t flags = read_rflags();
+	bool was_pending = false;
+
+	cli();
+	for (struct timer **link = &queues[cpu_index()]; *link; link = &(*link)->next) {
+		if (*link == t) {
+			*link = t->next;
+			t->pending = false;
+			was_pending = true;
+			break;
+		}
+	}
+	timer_program(queues[cpu_index()]);
+	if (flags & (1UL << 9))
+		sti();
+	return was_pending;
+}
+
+/* Count APIC timer ticks over CALIBRATE_NS of the TSC clock. */
+static void timer_calibrate(void)
+{
+	lapic_timer_oneshot(0xFFFFFFFFu);
+
+	uint32_t start = lapic_timer_current();
+
+	udelay_ns(CALIBRATE_NS);
+
+	uint32_t end = lapic_timer_current();
+
+	lapic_timer_oneshot(0);
+	ticks_per_ms = (uint64_t)(start - end) * 1000000ULL / CALIBRATE_NS;
+	pr_info("local APIC timer runs at %lu.%03lu MHz (divide by 16)\n",
+		ticks_per_ms / 1000, ticks_per_ms % 1000);
+}
+
+void timer_init_cpu(void)
+{
+	if (cpu_index() == 0) {
+		irq_set_fixed(VECTOR_TIMER, timer_interrupt, NULL, "timer");
+		if (!time_tsc_khz())
+			pr_warn("no calibrated TSC: timers cannot be used\n");
+		else
+			timer_calibrate();
+	}
+	queues[cpu_index()] = NULL;
+}

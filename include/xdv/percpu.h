@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Per-CPU data, reached through the GS base: each CPU's struct percpu
+ * starts with a pointer to itself, so this_cpu() is one load from %gs:0.
+ * Context: any, once cpu_local_init() ran on this CPU (boot: early in
+ * kernel_main; APs: first thing in C).
+ */
+#pragma once
+
+#include <xdv/compiler.h>
+
+#define MAX_CPUS 64
+
+/* The long-mode TSS: the stacks the CPU switches to (IST for bad faults). */
+struct tss {
+	uint32_t reserved0;
+	uint64_t rsp[3];  /* stacks for privilege changes (user -> kernel) */
+	uint64_t reserved1;
+	uint64_t ist[7];  /* interrupt stack table: IST1..IST7 */
+	uint64_t reserved2;
+	uint16_t reserved3;
+	uint16_t iomap_base;
+} __packed;
+static_assert(sizeof(struct tss) == 104, "hardware layout");
+
+/* IST slots (1-based in the IDT, index - 1 in tss.ist). */
+#define IST_DOUBLE_FAULT   1
+#define IST_NMI            2
+#define IST_MACHINE_CHECK  3
+#define IST_STACK_SIZE     8192
+
+#define GDT_ENTRIES 7 /* null, kernel code, kernel data, user data, user code, TSS (2) */
+
+struct percpu {
+	struct percpu *self;      /* %gs:0 */
+	unsigned cpu;             /* 0 .. nr_cpus - 1, 0 is the boot CPU */
+	uint32_t apic_id;
+	bool online;
+	/* Written by its own CPU only. */
+	uint64_t irq_count;       /* interrupts handled */
+	uint64_t timer_ticks;     /* local APIC timer interrupts */
+	uint64_t ipi_count;       /* IPIs received */
+	uint64_t gdt[GDT_ENTRIES] __aligned(16);
+	struct tss tss __aligned(16);
+};
+
+static inline struct percpu *this_cpu(void)
+{
+	struct percpu *p;
+
+	__asm__ __volatile__("mov %%gs:0, %0" : "=r"(p));
+	return p;
+}
+
+/* Every CPU's area, indexed by its number (valid for cpu < nr_cpus). */
+extern struct percpu *cpu_areas[MAX_CPUS];
+extern unsigned nr_cpus;        /* CPUs brought up so far */
+
+/*
+ * Set up CPU cpu's area: its own GDT with a TSS whose IST stacks catch a
+ * double fault, NMI and machine check on fresh stacks, and the GS base.
+ * Context: on the CPU itself, interrupts off. Return: 0 or -ENOMEM.
+ */
+int __must_check cpu_local_init(unsigned cpu, uint32_t apic_id);
