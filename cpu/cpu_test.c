@@ -8,6 +8,7 @@
 #include <xdv/irq.h>
 #include <xdv/ktest.h>
 #include <xdv/percpu.h>
+#include <xdv/printk.h>
 #include <xdv/spinlock.h>
 #include <xdv/time.h>
 #include <xdv/timer.h>
@@ -53,23 +54,38 @@ KTEST(spinlock, trylock_fails_while_held_and_order_is_kept)
 
 KTEST(timer, lapic_timer_agrees_with_tsc_within_2_percent)
 {
-	if (!timer_lapic_ticks_per_ms()) {
+	/*
+	 * Each window reads the two clocks back to back at its start and end.
+	 * A host that deschedules this virtual CPU between such reads skews
+	 * one window; the best of three is the clocks' real agreement.
+	 */
+	uint64_t per_ms = timer_lapic_ticks_per_ms(), best_error = ~0ULL;
+
+	if (!per_ms) {
 		KTEST_SKIP(t, "timer not calibrated");
 		return;
 	}
-	lapic_timer_oneshot(0xFFFFFFFFu);
+	for (int i = 0; i < 3; i++) {
+		lapic_timer_oneshot(0xFFFFFFFFu);
 
-	uint32_t start = lapic_timer_current();
+		uint32_t l0 = lapic_timer_current();
+		uint64_t t0 = time_since_boot_ns();
 
-	udelay_ns(5000000);
+		udelay_ns(20000000);
 
-	uint32_t ticks = start - lapic_timer_current();
+		uint32_t l1 = lapic_timer_current();
+		uint64_t t1 = time_since_boot_ns();
 
-	lapic_timer_oneshot(0);
+		lapic_timer_oneshot(0);
 
-	uint64_t expect = timer_lapic_ticks_per_ms() * 5;
+		uint64_t expect = per_ms * (t1 - t0) / 1000000, got = l0 - l1;
+		uint64_t error = got > expect ? got - expect : expect - got;
 
-	KTEST_EXPECT(t, ticks * 100 >= expect * 98 && ticks * 100 <= expect * 102);
+		best_error = MIN(best_error, error * 1000 / expect); /* per mille */
+	}
+	if (!KTEST_EXPECT(t, best_error <= 20))
+		printk(LOG_INFO, "    # best window off by %lu per mille (%lu ticks/ms calibrated)\n",
+		       best_error, per_ms);
 }
 
 static void note_fired(struct timer *tm, void *arg)

@@ -57,12 +57,15 @@ static void load_gdt_and_tss(struct percpu *p)
 	__asm__ __volatile__("ltr %w0" : : "r"((uint16_t)SEL_TSS) : "memory");
 }
 
-int cpu_local_init(unsigned cpu, uint32_t apic_id)
+struct percpu *cpu_area_alloc(unsigned cpu, uint32_t apic_id)
 {
+	if (cpu >= MAX_CPUS)
+		return NULL;
+
 	struct percpu *p = cpu == 0 ? &boot_cpu_area : kzalloc(sizeof(*p), GFP_KERNEL);
 
-	if (!p || cpu >= MAX_CPUS)
-		return -ENOMEM;
+	if (!p)
+		return NULL;
 	p->self = p;
 	p->cpu = cpu;
 	p->apic_id = apic_id;
@@ -77,15 +80,29 @@ int cpu_local_init(unsigned cpu, uint32_t apic_id)
 		uint8_t *stack = vmalloc(IST_STACK_SIZE);
 
 		if (!stack)
-			return -ENOMEM;
+			return NULL; /* the stacks already made stay: boot-time only */
 		p->tss.ist[i] = (uint64_t)(uintptr_t)(stack + IST_STACK_SIZE);
 	}
 	p->tss.iomap_base = sizeof(p->tss); /* no I/O permission bitmap */
 	gdt_set_tss(p->gdt, &p->tss);
+	return p;
+}
+
+void cpu_area_load(struct percpu *p)
+{
 	load_gdt_and_tss(p);
 	wrmsr(MSR_GS_BASE, (uint64_t)(uintptr_t)p);
 	wrmsr(MSR_KERNEL_GS_BASE, 0);
-	cpu_areas[cpu] = p;
+	cpu_areas[p->cpu] = p;
+}
+
+int cpu_local_init(unsigned cpu, uint32_t apic_id)
+{
+	struct percpu *p = cpu_area_alloc(cpu, apic_id);
+
+	if (!p)
+		return -ENOMEM;
+	cpu_area_load(p);
 	if (cpu == 0)
 		nr_cpus = 1;
 	return 0;

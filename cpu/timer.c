@@ -19,7 +19,8 @@
 #include <xdv/timer.h>
 #include <xdv/arch/x86.h>
 
-#define CALIBRATE_NS 10000000ULL /* 10 ms */
+#define CALIBRATE_WINDOWS   5
+#define CALIBRATE_WINDOW_NS 4000000ULL /* 4 ms each */
 
 static uint64_t ticks_per_ms;              /* APIC timer, divide by 16 */
 static struct timer *queues[MAX_CPUS];     /* per CPU, sorted by deadline */
@@ -121,19 +122,39 @@ bool timer_cancel(struct timer *t)
 	return was_pending;
 }
 
-/* Count APIC timer ticks over CALIBRATE_NS of the TSC clock. */
+/*
+ * APIC timer ticks per millisecond of the TSC clock: the median of
+ * CALIBRATE_WINDOWS windows, each read as back-to-back pairs of the two
+ * clocks. A stall between the reads of a pair (an SMI; a host that
+ * deschedules a virtual CPU) skews a window either way; the median is not
+ * moved by a minority of skewed windows.
+ */
 static void timer_calibrate(void)
 {
-	lapic_timer_oneshot(0xFFFFFFFFu);
+	uint64_t rate[CALIBRATE_WINDOWS];
 
-	uint32_t start = lapic_timer_current();
+	for (unsigned w = 0; w < CALIBRATE_WINDOWS; w++) {
+		lapic_timer_oneshot(0xFFFFFFFFu);
 
-	udelay_ns(CALIBRATE_NS);
+		uint32_t l0 = lapic_timer_current();
+		uint64_t t0 = time_since_boot_ns();
 
-	uint32_t end = lapic_timer_current();
+		udelay_ns(CALIBRATE_WINDOW_NS);
 
+		uint32_t l1 = lapic_timer_current();
+		uint64_t t1 = time_since_boot_ns();
+
+		rate[w] = (uint64_t)(l0 - l1) * 1000000ULL / (t1 - t0);
+		/* Insertion sort: five values. */
+		for (unsigned i = w; i > 0 && rate[i - 1] > rate[i]; i--) {
+			uint64_t tmp = rate[i];
+
+			rate[i] = rate[i - 1];
+			rate[i - 1] = tmp;
+		}
+	}
 	lapic_timer_oneshot(0);
-	ticks_per_ms = (uint64_t)(start - end) * 1000000ULL / CALIBRATE_NS;
+	ticks_per_ms = rate[CALIBRATE_WINDOWS / 2];
 	pr_info("local APIC timer runs at %lu.%03lu MHz (divide by 16)\n",
 		ticks_per_ms / 1000, ticks_per_ms % 1000);
 }

@@ -159,6 +159,9 @@ void trap_dispatch(struct trap_frame *frame)
 		irq_dispatch(frame);
 		return;
 	}
+	/* Another CPU panicked and stops this one. */
+	if (frame->vector == X86_EXC_NMI && panic_in_progress)
+		cpu_halt_forever();
 	if (from_kernel && frame->vector < 32) {
 		uint64_t fixup = extable_find(frame->rip);
 

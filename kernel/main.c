@@ -31,7 +31,10 @@ __noreturn void kernel_main(paddr_t boot_info_phys)
 	boot_info_print(&boot_info);      /* memory map, modules, video */
 	mm_init();                        /* page tables, page allocator, heap */
 	consoles_remap();                 /* framebuffer write-combining */
-	cpu_init_boot();                  /* GDT/TSS/IST, APIC, PICs off, timer */
+	cpu_init_boot();                  /* features, FPU, CRNG, GDT/TSS/IST, APIC, timer */
+	acpi_init();                      /* tables; I/O APICs, IRQ overrides */
+	wallclock_init();                 /* CMOS clock: the time of day */
+	acpi_start_cpus();                /* every other CPU in the MADT */
 
 	initialized_print();              /* "XDV Kernel v0.2 initialized" */
 	ktest_run_requested();            /* ktest on the command line */

@@ -17,7 +17,9 @@
 #include <xdv/cpu.h>
 #include <xdv/console.h>
 #include <xdv/drivers.h>
+#include <xdv/irq.h>
 #include <xdv/mm.h>
+#include <xdv/percpu.h>
 #include <xdv/printk.h>
 #include <xdv/arch/x86.h>
 
@@ -128,12 +130,19 @@ static __noreturn void panic_stop(void)
 	cpu_halt_forever();
 }
 
+/*
+ * Claim the panic; the first CPU to get here stops every other one with an
+ * NMI (which reaches a CPU even with interrupts off; cpu/traps.c halts it
+ * once it sees a panic in progress), so the report is not interleaved with
+ * other CPUs' output and nothing else runs on a broken kernel.
+ */
 static bool panic_enter(void)
 {
 	cli();
-	if (panic_in_progress)
+	if (__atomic_exchange_n(&panic_in_progress, true, __ATOMIC_ACQ_REL))
 		return false;
-	panic_in_progress = true;
+	if (nr_cpus > 1)
+		lapic_send_nmi_all_but_self();
 	return true;
 }
 

@@ -19,16 +19,16 @@
  * here: it calls vsnprintf and console_write directly, so a broken log ring
  * cannot stop a panic report.
  *
- * Locks: none yet (one CPU, interrupts off while printing). With SMP, one
- * spinlock (printk_lock, taken with interrupts saved and disabled) goes
- * around the body of vprintk after the vsnprintf, around printk_log_read and
- * printk_log_for_each, and console_register takes it for the replay, so a
- * line is pushed and written without interleaving. Formatting stays outside
- * the lock. A nested printk (NMI, fault while printing) will then need a
- * trylock that falls back to writing without the ring.
+ * Locks: printk_lock (IRQ-safe) goes around the body of vprintk after the
+ * vsnprintf, around printk_log_read and printk_log_for_each (so also the
+ * replay in console_register), so a line is pushed and written without
+ * interleaving. Formatting stays outside the lock. A printk from inside
+ * the lock (a fault while printing) is a kernel bug the spinlock reports;
+ * panic() never takes it.
  */
 #include <xdv/printk.h>
 #include <xdv/console.h>
+#include <xdv/spinlock.h>
 #include <xdv/time.h>
 
 #include "log_ring.h"
@@ -39,6 +39,13 @@
 /* The kept log. 64 KiB holds about a thousand lines of boot messages. */
 static char printk_log_buf[64 * 1024] __aligned(16);
 static struct log_ring printk_ring = LOG_RING_INIT(printk_log_buf);
+
+/*
+ * Guards the ring and the consoles' output, so that lines from several
+ * CPUs do not interleave. IRQ-safe: interrupt handlers print too.
+ * console_register() takes it through printk_log_for_each() for the replay.
+ */
+static struct spinlock printk_lock = SPINLOCK_INIT("printk");
 
 /* Lines with a level below this go to the consoles. */
 static int printk_console_loglevel = LOG_LEVEL_DEFAULT;
@@ -94,6 +101,8 @@ int vprintk(int level, const char *fmt, va_list ap)
 	ts_ns = time_since_boot_ns();
 	prefix_len = log_format_prefix(prefix, sizeof(prefix), ts_ns);
 
+	uint64_t irq = spin_lock_irqsave(&printk_lock);
+
 	/* One line per '\n'; text after the last '\n' is a line too. */
 	for (start = 0; start < len;) {
 		size_t end = start;
@@ -104,6 +113,7 @@ int vprintk(int level, const char *fmt, va_list ap)
 				 end - start, end < len, to_console);
 		start = end + 1;
 	}
+	spin_unlock_irqrestore(&printk_lock, irq);
 	return (int)len;
 }
 
@@ -146,7 +156,11 @@ int printk_console_level(void)
  */
 size_t printk_log_read(char *buf, size_t size)
 {
-	return log_ring_read(&printk_ring, buf, size);
+	uint64_t irq = spin_lock_irqsave(&printk_lock);
+	size_t n = log_ring_read(&printk_ring, buf, size);
+
+	spin_unlock_irqrestore(&printk_lock, irq);
+	return n;
 }
 
 /*
@@ -161,6 +175,7 @@ void printk_log_for_each(void (*fn)(const char *line, size_t len, int level,
 {
 	char line[LOG_PREFIX_MAX + LOG_TEXT_MAX + 2];
 	struct log_entry e;
+	uint64_t irq = spin_lock_irqsave(&printk_lock);
 	uint64_t pos = printk_ring.head;
 
 	while (log_ring_next(&printk_ring, &pos, &e)) {
@@ -168,4 +183,5 @@ void printk_log_for_each(void (*fn)(const char *line, size_t len, int level,
 
 		fn(line, MIN(len, sizeof(line) - 1), e.level, arg);
 	}
+	spin_unlock_irqrestore(&printk_lock, irq);
 }

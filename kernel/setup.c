@@ -13,6 +13,7 @@
 #include <xdv/errno.h>
 #include <xdv/mm.h>
 #include <xdv/panic.h>
+#include <xdv/percpu.h>
 #include <xdv/printk.h>
 #include <xdv/time.h>
 #include <xdv/arch/x86.h>
@@ -100,9 +101,9 @@ void initialized_print(void)
 
 	pmm_get_stats(&st);
 	pr_notice("XDV Kernel v" XDV_VERSION " initialized\n");
-	pr_notice("  memory: %lu MiB free, %lu MiB used; CPUs: 1 online; boot: %lu.%03lu ms\n",
+	pr_notice("  memory: %lu MiB free, %lu MiB used; CPUs: %u online; boot: %lu.%03lu ms\n",
 		  (st.free_pages << PAGE_SHIFT) >> 20, (st.kernel_pages << PAGE_SHIFT) >> 20,
-		  ns / 1000000, (ns / 1000) % 1000);
+		  nr_cpus, ns / 1000000, (ns / 1000) % 1000);
 }
 
 /* The boot CPU's idle loop: interrupts on, halt until the next one. */

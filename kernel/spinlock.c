@@ -10,6 +10,7 @@
 #include <xdv/spinlock.h>
 #include <xdv/panic.h>
 #include <xdv/percpu.h>
+#include <xdv/arch/x86.h>
 
 static int16_t current_cpu(void)
 {
@@ -61,4 +62,20 @@ void spin_unlock(struct spinlock *lock)
 bool spin_is_held(const struct spinlock *lock)
 {
 	return lock->owner_cpu == current_cpu();
+}
+
+uint64_t spin_lock_irqsave(struct spinlock *lock)
+{
+	uint64_t flags = read_rflags();
+
+	cli();
+	spin_lock(lock);
+	return flags;
+}
+
+void spin_unlock_irqrestore(struct spinlock *lock, uint64_t flags)
+{
+	spin_unlock(lock);
+	if (flags & (1UL << 9)) /* IF was set */
+		sti();
 }

@@ -98,9 +98,15 @@ kmalloc_caller(size_t size, gfp_t flags, const void *caller)
 {
 	if (unlikely(size == 0 || (flags & GFP_DMA32)))
 		return NULL;
+	uint64_t irq = slab_lock();
+	void *p;
+
 	if (likely(size <= KMALLOC_MAX_SLAB_SIZE))
-		return slab_alloc(&kmalloc_caches[kmalloc_index(size)], flags, caller);
-	return kmalloc_large(size, flags);
+		p = slab_alloc(&kmalloc_caches[kmalloc_index(size)], flags, caller);
+	else
+		p = kmalloc_large(size, flags);
+	slab_unlock(irq);
+	return p;
 }
 
 /*
@@ -134,14 +140,10 @@ void *kcalloc(size_t n, size_t size, gfp_t flags)
  * cache). NULL does nothing; a pointer that is not a live heap block is
  * reported through slab_report_bad_free() and ignored. Context: any.
  */
-void kfree(const void *ptr)
+static void kfree_locked(const void *ptr, const void *caller)
 {
-	const void *caller = __builtin_return_address(0);
-	struct page *page;
+	struct page *page = slab_backend_page(ptr);
 
-	if (!ptr)
-		return;
-	page = slab_backend_page(ptr);
 	if (likely(page && (page->flags & PG_SLAB))) {
 		struct slab *slab = page->owner;
 
@@ -163,18 +165,26 @@ void kfree(const void *ptr)
 	slab_backend_free((void *)ptr, page->order);
 }
 
+void kfree(const void *ptr)
+{
+	if (!ptr)
+		return;
+
+	uint64_t irq = slab_lock();
+
+	kfree_locked(ptr, __builtin_return_address(0));
+	slab_unlock(irq);
+}
+
 /*
  * The usable size of a live kmalloc block (the class size, or the whole
  * pages of a large block); 0 for NULL or a pointer that is no heap block.
  */
-size_t ksize(const void *ptr)
+static size_t ksize_locked(const void *ptr)
 {
-	struct page *page;
+	struct page *page = slab_backend_page(ptr);
 	struct slab *slab;
 
-	if (!ptr)
-		return 0;
-	page = slab_backend_page(ptr);
 	if (!page)
 		return 0;
 	if (page->flags & PG_LARGE)
@@ -186,4 +196,16 @@ size_t ksize(const void *ptr)
 	    !slab_slot_of(slab->cache, slab, ptr, slab->cache->obj_offset))
 		return 0;
 	return slab->cache->object_size;
+}
+
+size_t ksize(const void *ptr)
+{
+	if (!ptr)
+		return 0;
+
+	uint64_t irq = slab_lock();
+	size_t size = ksize_locked(ptr);
+
+	slab_unlock(irq);
+	return size;
 }

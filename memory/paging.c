@@ -17,11 +17,16 @@
  * (4-7 the same), so PWT selects WC and PCD|PWT selects UC; the PAT bit of
  * the entries is never used.
  *
- * Locks: none yet (one CPU). With SMP a kernel page-table spinlock guards
- * every function here that writes a table.
+ * Locks: pt_lock (IRQ-safe) around every public function that reads or
+ * writes the tables; it comes before pmm_lock (page-table pages) and is
+ * held across the TLB shootdown, which cannot deadlock: while a CPU waits
+ * for the others it still runs their requests (cpu/smp.c).
  */
 #include <xdv/mm.h>
 #include <xdv/errno.h>
+#include <xdv/percpu.h>
+#include <xdv/smp.h>
+#include <xdv/spinlock.h>
 #include <xdv/string.h>
 #include <xdv/arch/x86.h>
 #include "internal.h"
@@ -41,6 +46,7 @@
 #define FULL_FLUSH_PAGES   32 /* above this, flush everything instead */
 
 paddr_t kernel_root;            /* PML4 of the kernel's page tables */
+static struct spinlock pt_lock = SPINLOCK_INIT("page_tables");
 static uint64_t table_pages;    /* tables allocated by this file */
 
 extern uint32_t boot_nx_enabled; /* boot/entry32.asm */
@@ -189,10 +195,17 @@ static uint64_t *walk(vaddr_t va, int level, bool create, bool user, int *err,
 	return &table[table_index(va, level)];
 }
 
-void tlb_flush_range(vaddr_t va, size_t size)
+struct flush_range {
+	vaddr_t va;
+	size_t size;
+};
+
+static void tlb_flush_local(void *arg)
 {
-	if (size / PAGE_SIZE <= FULL_FLUSH_PAGES) {
-		for (vaddr_t p = va; p < va + size; p += PAGE_SIZE)
+	const struct flush_range *r = arg;
+
+	if (r->size / PAGE_SIZE <= FULL_FLUSH_PAGES) {
+		for (vaddr_t p = r->va; p < r->va + r->size; p += PAGE_SIZE)
 			invlpg(p);
 		return;
 	}
@@ -201,6 +214,16 @@ void tlb_flush_range(vaddr_t va, size_t size)
 
 	write_cr4(cr4 & ~CR4_PGE);
 	write_cr4(cr4);
+}
+
+void tlb_flush_range(vaddr_t va, size_t size)
+{
+	struct flush_range r = { va, size };
+
+	tlb_flush_local(&r);
+	/* Every other CPU may cache the old entries: shoot them down. */
+	if (nr_cpus > 1)
+		smp_call_others(tlb_flush_local, &r);
 }
 
 static int check_range(vaddr_t va, size_t size, size_t align)
@@ -212,7 +235,7 @@ static int check_range(vaddr_t va, size_t size, size_t align)
 	return 0;
 }
 
-int paging_translate(vaddr_t va, paddr_t *pa, unsigned *flags)
+static int translate_locked(vaddr_t va, paddr_t *pa, unsigned *flags)
 {
 	int err, level;
 	uint64_t *e = walk(va, 1, false, false, &err, &level);
@@ -268,7 +291,16 @@ static int map_pages(vaddr_t va, paddr_t pa, size_t size, unsigned flags, int le
 	return 0;
 }
 
-int paging_map(vaddr_t va, paddr_t pa, size_t size, unsigned flags)
+int paging_translate(vaddr_t va, paddr_t *pa, unsigned *flags)
+{
+	uint64_t irq = spin_lock_irqsave(&pt_lock);
+	int err = translate_locked(va, pa, flags);
+
+	spin_unlock_irqrestore(&pt_lock, irq);
+	return err;
+}
+
+static int map_locked(vaddr_t va, paddr_t pa, size_t size, unsigned flags)
 {
 	size_t align = (flags & VM_LARGE) ? LEVEL_SIZE(2) : PAGE_SIZE;
 	int err = check_range(va, size, align);
@@ -284,6 +316,15 @@ int paging_map(vaddr_t va, paddr_t pa, size_t size, unsigned flags)
 		return -EEXIST;
 	err = map_pages(va, pa, size, flags, level);
 	tlb_flush_range(va, size);
+	return err;
+}
+
+int paging_map(vaddr_t va, paddr_t pa, size_t size, unsigned flags)
+{
+	uint64_t irq = spin_lock_irqsave(&pt_lock);
+	int err = map_locked(va, pa, size, flags);
+
+	spin_unlock_irqrestore(&pt_lock, irq);
 	return err;
 }
 
@@ -370,10 +411,17 @@ int paging_unmap(vaddr_t va, size_t size)
 {
 	int err = check_range(va, size, PAGE_SIZE);
 
-	return err ? err : unmap_range(va, size);
+	if (err)
+		return err;
+
+	uint64_t irq = spin_lock_irqsave(&pt_lock);
+
+	err = unmap_range(va, size);
+	spin_unlock_irqrestore(&pt_lock, irq);
+	return err;
 }
 
-int paging_protect(vaddr_t va, size_t size, unsigned flags)
+static int protect_locked(vaddr_t va, size_t size, unsigned flags)
 {
 	int err = check_range(va, size, PAGE_SIZE);
 
@@ -383,7 +431,7 @@ int paging_protect(vaddr_t va, size_t size, unsigned flags)
 		paddr_t pa;
 		unsigned f;
 
-		if (paging_translate(va + off, &pa, &f) < 0)
+		if (translate_locked(va + off, &pa, &f) < 0)
 			return -ENOENT;
 	}
 	for (vaddr_t p = va; p < va + size;) {
@@ -405,6 +453,15 @@ int paging_protect(vaddr_t va, size_t size, unsigned flags)
 		p += LEVEL_SIZE(level);
 	}
 	tlb_flush_range(va, size);
+	return err;
+}
+
+int paging_protect(vaddr_t va, size_t size, unsigned flags)
+{
+	uint64_t irq = spin_lock_irqsave(&pt_lock);
+	int err = protect_locked(va, size, flags);
+
+	spin_unlock_irqrestore(&pt_lock, irq);
 	return err;
 }
 

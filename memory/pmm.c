@@ -27,14 +27,15 @@
  * 4 MiB block ten times and merging it back. The cache is filled and
  * drained in batches; its pages count as free. With SMP it becomes per-CPU.
  *
- * Locks: none yet (one CPU). With SMP each zone gets a spinlock, taken with
- * interrupts saved, around buddy_alloc/buddy_free.
+ * Locks: pmm_lock (IRQ-safe) guards the zones and the page cache; it is
+ * the innermost lock of memory/ (the heap and page-table locks come first).
  */
 #define pr_fmt(fmt) "mm: " fmt
 #include <xdv/boot.h>
 #include <xdv/errno.h>
 #include <xdv/panic.h>
 #include <xdv/printk.h>
+#include <xdv/spinlock.h>
 #include <xdv/string.h>
 #include <xdv/arch/x86.h>
 #include "internal.h"
@@ -53,6 +54,7 @@ static struct phys_range usable[USABLE_RANGES_MAX];
 static unsigned usable_count;
 static struct buddy_zone zones[ZONES];
 static bool buddy_ready;
+static struct spinlock pmm_lock = SPINLOCK_INIT("pmm");
 
 #define PAGE_CACHE_HIGH  64 /* drain down to PAGE_CACHE_BATCH above this */
 #define PAGE_CACHE_BATCH 16 /* pages moved to or from the buddy at once */
@@ -166,7 +168,7 @@ static void page_cache_drain(unsigned keep)
 	}
 }
 
-paddr_t pmm_alloc_pages(unsigned order, gfp_t flags)
+static paddr_t pmm_alloc_locked(unsigned order, gfp_t flags)
 {
 	if (order == 0 && !(flags & GFP_DMA32) && buddy_ready) {
 		if (!page_cache.count)
@@ -174,11 +176,7 @@ paddr_t pmm_alloc_pages(unsigned order, gfp_t flags)
 		if (!page_cache.count)
 			return 0;
 
-		paddr_t pa = page_cache_pop();
-
-		if (flags & GFP_ZERO)
-			memset(phys_to_virt(pa), 0, PAGE_SIZE);
-		return pa;
+		return page_cache_pop();
 	}
 	paddr_t pa = buddy_alloc_pages(order, flags);
 
@@ -190,7 +188,19 @@ paddr_t pmm_alloc_pages(unsigned order, gfp_t flags)
 	return pa;
 }
 
-void pmm_free_pages(paddr_t pa, unsigned order)
+paddr_t pmm_alloc_pages(unsigned order, gfp_t flags)
+{
+	uint64_t irq = spin_lock_irqsave(&pmm_lock);
+	paddr_t pa = pmm_alloc_locked(order, flags);
+
+	spin_unlock_irqrestore(&pmm_lock, irq);
+	/* Zeroing needs no lock: the pages are ours now. */
+	if (pa && (flags & GFP_ZERO))
+		memset(phys_to_virt(pa), 0, PAGE_SIZE << order);
+	return pa;
+}
+
+static void pmm_free_locked(paddr_t pa, unsigned order)
 {
 	struct buddy_zone *z = zone_of(pa >> PAGE_SHIFT);
 
@@ -213,6 +223,14 @@ void pmm_free_pages(paddr_t pa, unsigned order)
 	buddy_free_pages(z, pa, order);
 }
 
+void pmm_free_pages(paddr_t pa, unsigned order)
+{
+	uint64_t irq = spin_lock_irqsave(&pmm_lock);
+
+	pmm_free_locked(pa, order);
+	spin_unlock_irqrestore(&pmm_lock, irq);
+}
+
 static paddr_t buddy_alloc_pages(unsigned order, gfp_t flags)
 {
 	struct page *p = NULL;
@@ -226,11 +244,7 @@ static paddr_t buddy_alloc_pages(unsigned order, gfp_t flags)
 	if (!p)
 		return 0;
 
-	paddr_t pa = buddy_page_to_pfn(&zones[z + 1], p) << PAGE_SHIFT;
-
-	if (flags & GFP_ZERO)
-		memset(phys_to_virt(pa), 0, PAGE_SIZE << order);
-	return pa;
+	return buddy_page_to_pfn(&zones[z + 1], p) << PAGE_SHIFT;
 }
 
 /* Return a block to zone z's buddy allocator, reporting a refused free. */
@@ -246,12 +260,15 @@ static void buddy_free_pages(struct buddy_zone *z, paddr_t pa, unsigned order)
 
 void pmm_get_stats(struct pmm_stats *out)
 {
+	uint64_t irq = spin_lock_irqsave(&pmm_lock);
+
 	*out = (struct pmm_stats){ 0 };
 	for (unsigned z = 0; z < ZONES; z++) {
 		out->total_pages += zones[z].managed_pages;
 		out->free_pages += zones[z].free_pages;
 	}
 	out->free_pages += page_cache.count;
+	spin_unlock_irqrestore(&pmm_lock, irq);
 	out->kernel_pages = (ram_bytes >> PAGE_SHIFT) - out->free_pages;
 }
 

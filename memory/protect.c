@@ -25,6 +25,14 @@ static const char *on_off(bool supported)
 	return supported ? "on" : "not supported";
 }
 
+static uint64_t protection_cr4; /* SMEP/SMAP/UMIP bits the boot CPU set */
+
+void mm_init_ap(void)
+{
+	paging_pat_init();
+	write_cr4(read_cr4() | protection_cr4);
+}
+
 void cpu_protection_init(void)
 {
 	uint32_t max, a, b = 0, c = 0, d;
@@ -45,6 +53,7 @@ void cpu_protection_init(void)
 	if (umip)
 		cr4 |= CR4_UMIP;
 	write_cr4(cr4);
+	protection_cr4 = cr4 & (CR4_SMEP | CR4_SMAP | CR4_UMIP);
 	pr_info("protection: NX %s, WP %s, SMEP %s, SMAP %s, UMIP %s\n",
 		on_off(paging_nx_enabled()), (read_cr0() & CR0_WP) ? "on" : "off",
 		on_off(smep), on_off(smap), on_off(umip));

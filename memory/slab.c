@@ -36,13 +36,11 @@
  * catch every double free and check red zones and poison (slab_debug.c).
  *
  * State. No globals besides the caches themselves, the list of caches, and
- * the debug default. Locks: none yet (one CPU). With SMP each struct
- * kmem_cache gets a spinlock, taken with interrupts off (kfree may run in
- * interrupt handlers) around slab_alloc()/slab_free(), kept across the
- * backend calls in slab_new()/slab_release(). Lock order: a cache's lock,
- * then slab_header_cache's lock (its headers are allocated under another
- * cache's lock), then the buddy zone lock. slab_cache_list gets a lock of
- * its own taken by create, destroy and trim before any cache lock.
+ * the debug default. Locks: one heap lock (slab_lock()/slab_unlock(), an
+ * IRQ-safe spinlock in the kernel, nothing in host tests) around every
+ * public entry point, held across the backend calls; lock order: the heap
+ * lock, then the page allocator's. Per-cache locks can replace it when
+ * contention shows in the benchmarks.
  */
 #include "slab.h"
 
@@ -482,11 +480,14 @@ int slab_set_debug(bool on)
 /* Release every empty slab. Context: any. Locks: (SMP) each cache's. */
 void slab_trim(void)
 {
+	uint64_t irq = slab_lock();
+
 	/* slab_header_cache last: releasing other slabs frees its objects. */
 	for (struct kmem_cache *c = slab_cache_list; c; c = c->next_cache)
 		if (c != &slab_header_cache)
 			slab_cache_shrink(c, 0);
 	slab_cache_shrink(&slab_header_cache, 0);
+	slab_unlock(irq);
 }
 
 /*
@@ -495,15 +496,15 @@ void slab_trim(void)
  */
 struct kmem_cache *kmem_cache_create(const char *name, size_t size, size_t align)
 {
+	uint64_t irq = slab_lock();
 	struct kmem_cache *cache = slab_alloc(&slab_cache_cache, GFP_KERNEL,
 					      __builtin_return_address(0));
 
-	if (!cache)
-		return NULL;
-	if (slab_cache_setup(cache, name, size, align, false) < 0) {
+	if (cache && slab_cache_setup(cache, name, size, align, false) < 0) {
 		slab_free(slab_find(cache), cache, NULL);
-		return NULL;
+		cache = NULL;
 	}
+	slab_unlock(irq);
 	return cache;
 }
 
@@ -511,13 +512,10 @@ struct kmem_cache *kmem_cache_create(const char *name, size_t size, size_t align
  * Destroy a cache whose objects are all free. A cache with live objects, or
  * a kmalloc class, is reported and left alone (its memory leaks).
  */
-void kmem_cache_destroy(struct kmem_cache *cache)
+static void kmem_cache_destroy_locked(struct kmem_cache *cache, const void *caller)
 {
-	const void *caller = __builtin_return_address(0);
 	struct kmem_cache **link;
 
-	if (!cache)
-		return;
 	if (cache->builtin || cache->active_objects || cache->full.count ||
 	    cache->nr_empty != cache->partial.count) {
 		slab_report_bad_free("kmem_cache_destroy: cache in use", cache, caller);
@@ -533,21 +531,31 @@ void kmem_cache_destroy(struct kmem_cache *cache)
 	slab_free(slab_find(cache), cache, caller);
 }
 
+void kmem_cache_destroy(struct kmem_cache *cache)
+{
+	if (!cache)
+		return;
+
+	uint64_t irq = slab_lock();
+
+	kmem_cache_destroy_locked(cache, __builtin_return_address(0));
+	slab_unlock(irq);
+}
+
 /* An object of cache, zeroed with GFP_ZERO. Return: the object or NULL. */
 void *kmem_cache_alloc(struct kmem_cache *cache, gfp_t flags)
 {
-	return slab_alloc(cache, flags, __builtin_return_address(0));
+	uint64_t irq = slab_lock();
+	void *obj = slab_alloc(cache, flags, __builtin_return_address(0));
+
+	slab_unlock(irq);
+	return obj;
 }
 
-/* Free obj, an object of cache; NULL does nothing, bad pointers are reported. */
-void kmem_cache_free(struct kmem_cache *cache, void *obj)
+static void kmem_cache_free_locked(struct kmem_cache *cache, void *obj, const void *caller)
 {
-	const void *caller = __builtin_return_address(0);
-	struct slab *slab;
+	struct slab *slab = slab_find(obj);
 
-	if (!obj)
-		return;
-	slab = slab_find(obj);
 	if (!slab) {
 		slab_report_bad_free("not a heap object", obj, caller);
 		return;
@@ -557,6 +565,18 @@ void kmem_cache_free(struct kmem_cache *cache, void *obj)
 		return;
 	}
 	slab_free(slab, obj, caller);
+}
+
+/* Free obj, an object of cache; NULL does nothing, bad pointers are reported. */
+void kmem_cache_free(struct kmem_cache *cache, void *obj)
+{
+	if (!obj)
+		return;
+
+	uint64_t irq = slab_lock();
+
+	kmem_cache_free_locked(cache, obj, __builtin_return_address(0));
+	slab_unlock(irq);
 }
 
 /* Fill *out with cache's figures. Context: any. */

@@ -37,6 +37,14 @@ void slab_report_bad_free(const char *what, const void *ptr, const void *caller)
 void slab_report_corruption(const char *what, const void *obj, const void *bad,
 			    const void *alloc_caller, const void *free_caller);
 
+/*
+ * The heap lock, taken by every public entry point: the kernel's is an
+ * IRQ-safe spinlock (memory/slab_report.c), host tests' a no-op.
+ * Return (slab_lock): what slab_unlock needs to restore the interrupt flag.
+ */
+uint64_t slab_lock(void);
+void slab_unlock(uint64_t irq);
+
 /* ---- set-up ------------------------------------------------------------ */
 
 /*

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
- * How the kernel reports heap misuse that memory/slab.c detects (host unit
- * tests supply their own recording versions of these two hooks): a kernel
+ * The kernel's side of the heap's hooks (host unit tests supply their own):
+ * the heap lock, and how heap misuse that memory/slab.c detects is
+ * reported: a kernel
  * error message naming the code involved as function+offset, then a
  * backtrace of the current call chain. The heap refuses the bad operation
  * and goes on; these are bugs to fix, not reasons to stop.
@@ -11,8 +12,21 @@
 #define pr_fmt(fmt) "slab: " fmt
 #include <xdv/panic.h>
 #include <xdv/printk.h>
+#include <xdv/spinlock.h>
 #include <xdv/arch/x86.h>
 #include "slab.h"
+
+static struct spinlock heap_lock = SPINLOCK_INIT("heap");
+
+uint64_t slab_lock(void)
+{
+	return spin_lock_irqsave(&heap_lock);
+}
+
+void slab_unlock(uint64_t irq)
+{
+	spin_unlock_irqrestore(&heap_lock, irq);
+}
 
 /* "name+0xoff" for a code address, into buf. */
 static const char *code_name(const void *addr, char *buf, size_t size)

@@ -11,11 +11,13 @@
  * fits. That is O(areas), fine for the few hundred areas a kernel has; a
  * tree can replace the list when processes bring thousands of stacks.
  *
- * Locks: none yet (one CPU). With SMP a spinlock guards the area list; the
- * page-table changes take the kernel page-table lock.
+ * Locks: vm_lock guards the area list (taken before the heap lock, for
+ * area descriptors); mapping and unmapping happen outside it, under the
+ * page-table lock.
  */
 #include <xdv/errno.h>
 #include <xdv/printk.h>
+#include <xdv/spinlock.h>
 #include "internal.h"
 
 enum vm_area_kind {
@@ -30,15 +32,15 @@ struct vm_area {
 	struct vm_area *next;
 };
 
-static struct vm_area *vm_areas; /* sorted by start */
+static struct spinlock vm_lock = SPINLOCK_INIT("vmalloc");
+static struct vm_area *vm_areas; /* sorted by start; vm_lock */
 
 static vaddr_t area_base(const struct vm_area *a)
 {
 	return a->start + PAGE_SIZE;
 }
 
-/* Reserve address space for a guard page plus mapped bytes. */
-static struct vm_area *area_reserve(size_t mapped, enum vm_area_kind kind)
+static struct vm_area *area_reserve_locked(size_t mapped, enum vm_area_kind kind)
 {
 	size_t total = mapped + PAGE_SIZE;
 	vaddr_t cursor = VMALLOC_START;
@@ -64,8 +66,17 @@ static struct vm_area *area_reserve(size_t mapped, enum vm_area_kind kind)
 	return area;
 }
 
-/* Unlink and free the area whose mapping starts at base (of kind). */
-static struct vm_area *area_take(vaddr_t base, enum vm_area_kind kind)
+/* Reserve address space for a guard page plus mapped bytes. */
+static struct vm_area *area_reserve(size_t mapped, enum vm_area_kind kind)
+{
+	uint64_t irq = spin_lock_irqsave(&vm_lock);
+	struct vm_area *a = area_reserve_locked(mapped, kind);
+
+	spin_unlock_irqrestore(&vm_lock, irq);
+	return a;
+}
+
+static struct vm_area *area_take_locked(vaddr_t base, enum vm_area_kind kind)
 {
 	for (struct vm_area **link = &vm_areas; *link; link = &(*link)->next) {
 		struct vm_area *a = *link;
@@ -76,6 +87,16 @@ static struct vm_area *area_take(vaddr_t base, enum vm_area_kind kind)
 		}
 	}
 	return NULL;
+}
+
+/* Unlink the area whose mapping starts at base (of kind). */
+static struct vm_area *area_take(vaddr_t base, enum vm_area_kind kind)
+{
+	uint64_t irq = spin_lock_irqsave(&vm_lock);
+	struct vm_area *a = area_take_locked(base, kind);
+
+	spin_unlock_irqrestore(&vm_lock, irq);
+	return a;
 }
 
 /* Unmap an area's pages, returning them to the page allocator if owned. */
@@ -184,7 +205,9 @@ void iounmap(void *addr)
 
 bool vmalloc_is_guard_page(vaddr_t addr)
 {
-	for (const struct vm_area *a = vm_areas; a; a = a->next)
+	/* No lock: the panic path asks, and may interrupt a holder. Areas
+	 * are linked in whole, so the walk sees a consistent list. */
+	for (const struct vm_area *a = READ_ONCE(vm_areas); a; a = READ_ONCE(a->next))
 		if (addr >= a->start && addr < area_base(a))
 			return true;
 	return false;

@@ -35,6 +35,19 @@ static_assert(sizeof(struct trap_frame) == 22 * 8, "trap_entry.asm layout");
  */
 void cpu_init_boot(void);
 
+/*
+ * Find and parse the ACPI tables; give the MADT's I/O APICs and overrides
+ * to the IRQ layer. Context: boot, after cpu_init_boot.
+ */
+void acpi_init(void);
+
+/* Start the CPUs the MADT lists (cpu/smp.c). Return: CPUs online. */
+unsigned acpi_start_cpus(void);
+
+/* The parsed tables, or NULL when there are none usable. */
+struct acpi_info;
+const struct acpi_info *acpi_get(void);
+
 /* Build and load the IDT. Context: boot, before kernel_main. */
 void trap_init(void);
 

@@ -127,6 +127,9 @@ void kmem_cache_get_stats(const struct kmem_cache *cache, struct kmem_cache_stat
  */
 void mm_init(void);
 
+/* On an AP: the PAT and CR4 protections the boot CPU chose. */
+void mm_init_ap(void);
+
 /* ---- physical pages (memory/pmm.c) ------------------------------------- */
 
 /*

@@ -62,3 +62,8 @@ extern unsigned nr_cpus;        /* CPUs brought up so far */
  * Context: on the CPU itself, interrupts off. Return: 0 or -ENOMEM.
  */
 int __must_check cpu_local_init(unsigned cpu, uint32_t apic_id);
+
+/* The two halves of cpu_local_init, for APs: the boot CPU allocates the
+ * area (NULL: out of memory), the AP loads it on itself. */
+struct percpu *cpu_area_alloc(unsigned cpu, uint32_t apic_id);
+void cpu_area_load(struct percpu *p);

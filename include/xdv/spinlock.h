@@ -7,12 +7,12 @@
  * interrupt handler may take too.
  *
  * A lock lives in the struct it guards (STYLE.md). Code that needs a lock
- * held asserts it with spin_assert_held().
+ * held asserts it with spin_assert_held(). (Host unit tests link a
+ * single-threaded stand-in: tests/unit/spinlock_host.c.)
  */
 #pragma once
 
 #include <xdv/compiler.h>
-#include <xdv/arch/x86.h>
 
 struct spinlock {
 	volatile uint16_t next;    /* the next ticket to hand out */
@@ -29,21 +29,10 @@ void spin_unlock(struct spinlock *lock);
 /* Take the lock only if it is free. Return: true if taken. */
 bool spin_trylock(struct spinlock *lock);
 
-static inline uint64_t spin_lock_irqsave(struct spinlock *lock)
-{
-	uint64_t flags = read_rflags();
-
-	cli();
-	spin_lock(lock);
-	return flags;
-}
-
-static inline void spin_unlock_irqrestore(struct spinlock *lock, uint64_t flags)
-{
-	spin_unlock(lock);
-	if (flags & (1UL << 9)) /* IF was set */
-		sti();
-}
+/* Disable interrupts on this CPU, then lock. Return: the old RFLAGS. */
+uint64_t spin_lock_irqsave(struct spinlock *lock);
+/* Unlock, then re-enable interrupts if flags had them on. */
+void spin_unlock_irqrestore(struct spinlock *lock, uint64_t flags);
 
 /* True when this CPU holds lock. */
 bool spin_is_held(const struct spinlock *lock);

@@ -16,3 +16,9 @@ uint64_t time_since_boot_ns(void);
 
 /* TSC frequency found by time_init(), in kHz (0 if calibration failed). */
 uint64_t time_tsc_khz(void);
+
+/* Unix time read from the CMOS clock at boot (0 if it could not be read). */
+extern int64_t wallclock_boot_unix;
+
+/* Read the CMOS real-time clock once (cpu/cpu.c). Context: boot, after ACPI. */
+void wallclock_init(void);

@@ -1,7 +1,11 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
-# A 32-bit-only CPU: GRUB (BIOS) still loads the kernel, which must explain
-# that it needs x86-64 and halt, rather than reset or hang silently.
+# CPUs: the in-kernel tests (IPIs to every CPU, TLB shootdown, per-CPU
+# data, spinlock contention, timers) on -smp 1, 2, 4 and 8, -machine pc
+# and q35, -cpu qemu64 (xAPIC, no SMEP/x2APIC/RDRAND) and max (x2APIC,
+# SMEP/SMAP/UMIP, XSAVE/AVX, 1 GiB pages); every CPU must come online.
+# And a 32-bit-only CPU: GRUB (BIOS) still loads the kernel, which must
+# explain that it needs x86-64 and halt, rather than reset or hang.
 . "$(dirname "$0")/lib.sh"
 
 log=$LOGDIR/cpu-no-long-mode.log
@@ -12,3 +16,23 @@ else
 	fail "cpu_without_long_mode_explains_and_halts" "QEMU status: $QEMU_STATUS"
 	show_log "$log"
 fi
+
+iso=$(make_iso ktest-smp "ktest debug_exit=0xf4") || exit 1
+for combo in "pc 1 qemu64" "pc 2 max" "pc 4 qemu64" "pc 8 max" \
+	"q35 1 max" "q35 2 qemu64" "q35 4 max" "q35 8 qemu64"; do
+	read -r machine cpus model <<< "$combo"
+	name="smp_${machine}_${cpus}_cpu_${model}"
+	log=$LOGDIR/cpu-$name.log
+	# shellcheck disable=SC2046
+	qemu_boot "$log" "$(machine_timeout "$machine")" "" $(machine_args "$machine") \
+		-smp "$cpus" -cpu "$model" -m 256M -cdrom "$iso"
+	read -r kp kf < <(count_ktap "$log")
+	if [ "$QEMU_STATUS" = 33 ] && [ "$kf" = 0 ] && [ "$kp" -gt 0 ] &&
+		tr -d '\r' < "$log" | grep -q "CPUs: $cpus online"; then
+		pass "${name}_all_online_and_ktests_pass"
+	else
+		fail "${name}_all_online_and_ktests_pass" \
+			"QEMU status: $QEMU_STATUS (want 33), KTAP: $kp passed, $kf failed"
+		show_log "$log"
+	fi
+done

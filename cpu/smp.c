@@ -1,0 +1,237 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Starting the application processors (APs) and calling functions on them.
+ *
+ * Start-up: the trampoline (boot/ap_trampoline.asm) is copied to a free
+ * page below 1 MiB, identity-mapped for as long as APs start, and given
+ * the kernel's CR3. For each AP the boot CPU prepares its per-CPU area and
+ * stack, sends INIT, waits 10 ms, then STARTUP (twice if needed, as the
+ * MP specification asks), and waits for the AP to say it is online; the AP
+ * loads its own GDT/TSS and the IDT, programs the PAT and CR4 protections
+ * like the boot CPU, enables its local APIC and timer, then idles with
+ * interrupts on. APs start one at a time, so none of them allocates.
+ *
+ * Cross-CPU calls: one request at a time (call_lock); the caller publishes
+ * the function, marks every other online CPU in call_mask, sends each an
+ * IPI and waits for the mask to clear. Every wait polls for requests aimed
+ * at this CPU, so even with interrupts off two CPUs calling each other
+ * both make progress.
+ *
+ * Lock order: call_lock before anything a called function takes.
+ */
+#define pr_fmt(fmt) "smp: " fmt
+#include <xdv/boot.h>
+#include <xdv/cpu.h>
+#include <xdv/fpu.h>
+#include <xdv/irq.h>
+#include <xdv/mm.h>
+#include <xdv/percpu.h>
+#include <xdv/printk.h>
+#include <xdv/smp.h>
+#include <xdv/spinlock.h>
+#include <xdv/string.h>
+#include <xdv/time.h>
+#include <xdv/timer.h>
+#include <xdv/arch/x86.h>
+
+#define AP_WAIT_NS      100000000ULL /* 100 ms for an AP to come up */
+#define INIT_DELAY_NS   10000000ULL  /* 10 ms after INIT */
+#define SIPI_DELAY_NS   200000ULL    /* 200 us between STARTUPs */
+#define TRAMPOLINE_PREFERRED 0x8000ULL
+
+extern const char ap_trampoline_start[], ap_trampoline_end[];
+extern const char ap_tramp_page[], ap_tramp_cr3[], ap_tramp_efer[], ap_tramp_cpu[];
+extern const char ap_tramp_stack[], ap_tramp_entry[];
+extern uint32_t boot_nx_enabled;
+extern paddr_t kernel_root;
+
+static struct percpu *volatile starting_area; /* the AP being started */
+
+/* ---- cross-CPU calls ------------------------------------------------------ */
+
+struct call_request {
+	void (*fn)(void *arg);
+	void *arg;
+};
+
+static struct spinlock call_lock = SPINLOCK_INIT("smp_call");
+static struct call_request *volatile call_slot;
+static volatile uint64_t call_mask;
+static volatile uint64_t online_mask = 1; /* the boot CPU */
+
+uint64_t smp_online_mask(void)
+{
+	return online_mask;
+}
+
+/* Run the pending request if it is meant for this CPU. */
+static void smp_poll(void)
+{
+	uint64_t me = 1ULL << this_cpu()->cpu;
+
+	if (!(__atomic_load_n(&call_mask, __ATOMIC_ACQUIRE) & me))
+		return;
+
+	struct call_request *req = call_slot;
+
+	req->fn(req->arg);
+	__atomic_fetch_and(&call_mask, ~me, __ATOMIC_RELEASE);
+}
+
+static bool ipi_call_interrupt(void *unused)
+{
+	this_cpu()->ipi_count++;
+	smp_poll();
+	return true;
+}
+
+/* Run fn on the other online CPUs, and (with self) here at the same time. */
+static void smp_call(void (*fn)(void *arg), void *arg, bool self)
+{
+	uint64_t others = online_mask & ~(1ULL << this_cpu()->cpu);
+	struct call_request req = { fn, arg };
+
+	if (!others) {
+		if (self)
+			fn(arg);
+		return;
+	}
+	while (!spin_trylock(&call_lock))
+		smp_poll();
+	call_slot = &req;
+	__atomic_store_n(&call_mask, others, __ATOMIC_RELEASE);
+	for (unsigned cpu = 0; cpu < nr_cpus; cpu++)
+		if (others & (1ULL << cpu))
+			lapic_send_ipi(cpu_areas[cpu]->apic_id, VECTOR_IPI_CALL);
+	if (self)
+		fn(arg);
+	while (__atomic_load_n(&call_mask, __ATOMIC_ACQUIRE))
+		cpu_relax();
+	call_slot = NULL;
+	spin_unlock(&call_lock);
+}
+
+void smp_call_others(void (*fn)(void *arg), void *arg)
+{
+	smp_call(fn, arg, false);
+}
+
+void smp_call_all(void (*fn)(void *arg), void *arg)
+{
+	smp_call(fn, arg, true);
+}
+
+/* ---- application processor start-up --------------------------------------- */
+
+/* The C entry of an AP, called by the trampoline on the AP's own stack. */
+void ap_entry(unsigned cpu);
+void ap_entry(unsigned cpu)
+{
+	struct percpu *p = starting_area;
+
+	cpu_area_load(p);
+	trap_load_idt();
+	mm_init_ap();
+	if (fpu_init() < 0)
+		pr_err("CPU %u: no usable FPU/SSE state management\n", cpu);
+	lapic_init_cpu();
+	p->apic_id = lapic_id();
+	timer_init_cpu();
+	__atomic_store_n(&p->online, true, __ATOMIC_RELEASE);
+	for (;;) {
+		sti();
+		hlt();
+	}
+}
+
+/* A 4 KiB page of usable RAM below 1 MiB (real mode reaches only that). */
+static paddr_t trampoline_page(void)
+{
+	paddr_t best = 0;
+
+	for (unsigned i = 0; i < boot_info.mmap_count; i++) {
+		const struct boot_mmap_entry *m = &boot_info.mmap[i];
+
+		if (m->type != BOOT_MMAP_AVAILABLE)
+			continue;
+		for (paddr_t pa = ALIGN_UP(MAX(m->base, 0x1000ULL), PAGE_SIZE);
+		     pa + PAGE_SIZE <= m->base + m->length && pa < 0x9F000; pa += PAGE_SIZE) {
+			if (pa == TRAMPOLINE_PREFERRED)
+				return pa;
+			if (!best)
+				best = pa;
+		}
+	}
+	return best;
+}
+
+static void trampoline_set(paddr_t page, const char *field, uint64_t v, size_t size)
+{
+	memcpy((char *)phys_to_virt(page) + (field - ap_trampoline_start), &v, size);
+}
+
+/* Start one AP. Return: true once it is online. */
+static bool start_one(paddr_t page, unsigned cpu, uint32_t apic_id)
+{
+	struct percpu *p = cpu_area_alloc(cpu, apic_id);
+	uint8_t *stack = kstack_alloc();
+
+	if (!p || !stack) {
+		pr_err("no memory to start CPU %u (APIC id %u)\n", cpu, apic_id);
+		return false;
+	}
+	starting_area = p;
+	trampoline_set(page, ap_tramp_cpu, cpu, 4);
+	trampoline_set(page, ap_tramp_stack, (uintptr_t)(stack + KERNEL_STACK_SIZE), 8);
+
+	lapic_send_init(apic_id);
+	udelay_ns(INIT_DELAY_NS);
+	for (int sipi = 0; sipi < 2 && !p->online; sipi++) {
+		lapic_send_startup(apic_id, (uint8_t)(page >> PAGE_SHIFT));
+		uint64_t give_up = time_since_boot_ns() + (sipi ? AP_WAIT_NS : SIPI_DELAY_NS);
+
+		while (!__atomic_load_n(&p->online, __ATOMIC_ACQUIRE) &&
+		       time_since_boot_ns() < give_up)
+			cpu_relax();
+	}
+	return p->online;
+}
+
+unsigned smp_start_cpus(const uint32_t *apic_ids, unsigned count)
+{
+	irq_set_fixed(VECTOR_IPI_CALL, ipi_call_interrupt, NULL, "ipi-call");
+	if (count <= 1)
+		return nr_cpus;
+
+	paddr_t page = trampoline_page();
+	size_t size = ap_trampoline_end - ap_trampoline_start;
+
+	if (!page || !time_tsc_khz() ||
+	    paging_map(page, page, PAGE_SIZE, VM_WRITE | VM_EXEC) < 0) {
+		pr_err("no low page for the AP trampoline (or no clock); one CPU only\n");
+		return nr_cpus;
+	}
+	memcpy(phys_to_virt(page), ap_trampoline_start, size);
+	trampoline_set(page, ap_tramp_page, page, 4);
+	trampoline_set(page, ap_tramp_cr3, kernel_root, 4);
+	trampoline_set(page, ap_tramp_efer, (1u << 8) | (boot_nx_enabled ? 1u << 11 : 0), 4);
+	trampoline_set(page, ap_tramp_entry, (uintptr_t)ap_entry, 8);
+
+	uint32_t me = lapic_id();
+
+	for (unsigned i = 0; i < count && nr_cpus < MAX_CPUS; i++) {
+		if (apic_ids[i] == me)
+			continue;
+		if (start_one(page, nr_cpus, apic_ids[i])) {
+			online_mask |= 1ULL << nr_cpus;
+			nr_cpus++;
+		} else {
+			pr_warn("CPU with APIC id %u did not start\n", apic_ids[i]);
+		}
+	}
+	if (paging_unmap(page, PAGE_SIZE) < 0)
+		pr_warn("trampoline page stays mapped\n");
+	for (unsigned cpu = 0; cpu < nr_cpus; cpu++)
+		pr_info("CPU %u online (APIC id %u)\n", cpu, cpu_areas[cpu]->apic_id);
+	return nr_cpus;
+}

@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Symmetric multiprocessing: starting the other CPUs the ACPI MADT lists,
+ * and running a function on every other CPU (the basis of TLB shootdown).
+ */
+#pragma once
+
+#include <xdv/compiler.h>
+
+/*
+ * Start every CPU in apic_ids[0..count) other than this one, one at a
+ * time (INIT, STARTUP, STARTUP through a real-mode trampoline), each with
+ * its own GDT, TSS, IST stacks, local APIC and timer. A CPU that does not
+ * answer within 100 ms is reported and left out.
+ * Context: boot CPU, once, after cpu_init_boot. Return: CPUs online.
+ */
+unsigned smp_start_cpus(const uint32_t *apic_ids, unsigned count);
+
+/*
+ * Run fn(arg) on every other online CPU and wait until all have run it.
+ * Works with interrupts off too: while it waits it also runs requests
+ * other CPUs make of this one, so two callers cannot deadlock.
+ * Context: not in an interrupt handler.
+ */
+void smp_call_others(void (*fn)(void *arg), void *arg);
+
+/* The same on every online CPU, this one included, all at the same time. */
+void smp_call_all(void (*fn)(void *arg), void *arg);
+
+/* Bit n set when CPU n is online. */
+uint64_t smp_online_mask(void);
