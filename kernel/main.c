@@ -39,5 +39,6 @@ __noreturn void kernel_main(paddr_t boot_info_phys)
 	initialized_print();              /* "XDV Kernel v0.2 initialized" */
 	ktest_run_requested();            /* ktest on the command line */
 	kbench_run_requested();           /* bench on the command line */
+	after_init_action();              /* after_init=poweroff|reboot */
 	idle_forever();
 }

@@ -9,6 +9,8 @@
 #include <xdv/boot.h>
 #include <xdv/cmdline.h>
 #include <xdv/console.h>
+#include <xdv/cpu.h>
+#include <xdv/string.h>
 #include <xdv/drivers.h>
 #include <xdv/errno.h>
 #include <xdv/mm.h>
@@ -104,6 +106,23 @@ void initialized_print(void)
 	pr_notice("  memory: %lu MiB free, %lu MiB used; CPUs: %u online; boot: %lu.%03lu ms\n",
 		  (st.free_pages << PAGE_SHIFT) >> 20, (st.kernel_pages << PAGE_SHIFT) >> 20,
 		  nr_cpus, ns / 1000000, (ns / 1000) % 1000);
+}
+
+/*
+ * after_init=poweroff or after_init=reboot: do that once the kernel is up
+ * (the tests use it to exercise power control on the real paths).
+ */
+void after_init_action(void)
+{
+	const char *what = cmdline_get(&kernel_cmdline, "after_init");
+
+	if (!what)
+		return;
+	if (!strcmp(what, "poweroff"))
+		machine_poweroff();
+	if (!strcmp(what, "reboot"))
+		machine_reboot();
+	pr_warn("after_init=%s: unknown action (poweroff or reboot)\n", what);
 }
 
 /* The boot CPU's idle loop: interrupts on, halt until the next one. */

@@ -48,6 +48,12 @@ unsigned acpi_start_cpus(void);
 struct acpi_info;
 const struct acpi_info *acpi_get(void);
 
+/* Power the machine off (ACPI S5); halts if that fails. */
+__noreturn void machine_poweroff(void);
+
+/* Restart: ACPI reset register, then keyboard controller, then triple fault. */
+__noreturn void machine_reboot(void);
+
 /* Build and load the IDT. Context: boot, before kernel_main. */
 void trap_init(void);
 

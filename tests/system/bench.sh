@@ -7,7 +7,7 @@
 
 iso=$(make_iso bench-kernel "bench debug_exit=0xf4") || exit 1
 log=$LOGDIR/bench.log
-qemu_boot "$log" 600 "" -machine pc -m 512M -cdrom "$iso" \
+qemu_boot "$log" 600 "" -machine pc -smp 2 -m 512M -cdrom "$iso" \
 	-icount shift=0,sleep=off -rtc base=2024-01-01T00:00:00,clock=vm
 tr -d '\r' < "$log" | sed -n 's/^\[[ 0-9.]*\] bench: /bench: /p'
 if [ "$QEMU_STATUS" != 33 ]; then

@@ -36,3 +36,36 @@ for combo in "pc 1 qemu64" "pc 2 max" "pc 4 qemu64" "pc 8 max" \
 		show_log "$log"
 	fi
 done
+
+# Power: ACPI S5 switches QEMU off (status 0, no isa-debug-exit). A reboot
+# resets it (-no-reboot: QEMU exits): on q35 through the FADT's reset
+# register; QEMU's i440fx (pc) FADT has none, so there the keyboard
+# controller, the first fallback, must do it (never the triple fault).
+for combo in "pc keyboard_controller" "q35 acpi_reset_register"; do
+	read -r machine via <<< "$combo"
+	want=${via//_/ }; want=${want/acpi/ACPI}
+	iso=$(make_iso "poweroff-$machine" "after_init=poweroff") || exit 1
+	log=$LOGDIR/power-off-$machine.log
+	# shellcheck disable=SC2046
+	qemu_boot "$log" "$BIOS_TIMEOUT" "" $(machine_args "$machine") -smp 2 -m 128M -cdrom "$iso"
+	clean=$(tr -d '\r' < "$log")
+	if [ "$QEMU_STATUS" = 0 ] && grep -q "power: powering off (ACPI S5)" <<< "$clean" &&
+		! grep -q "cannot power off" <<< "$clean"; then
+		pass "poweroff_${machine}_through_acpi_s5"
+	else
+		fail "poweroff_${machine}_through_acpi_s5" "QEMU status: $QEMU_STATUS (want 0)"
+		show_log "$log"
+	fi
+	iso=$(make_iso "reboot-$machine" "after_init=reboot") || exit 1
+	log=$LOGDIR/power-reboot-$machine.log
+	# shellcheck disable=SC2046
+	qemu_boot "$log" "$BIOS_TIMEOUT" "" $(machine_args "$machine") -smp 2 -m 128M -cdrom "$iso"
+	clean=$(tr -d '\r' < "$log")
+	if [ "$QEMU_STATUS" = 0 ] && grep -q "power: rebooting ($want)" <<< "$clean" &&
+		! grep -q "rebooting (triple fault)" <<< "$clean"; then
+		pass "reboot_${machine}_through_${via}"
+	else
+		fail "reboot_${machine}_through_${via}" "QEMU status: $QEMU_STATUS (want 0)"
+		show_log "$log"
+	fi
+done
