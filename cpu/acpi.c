@@ -3,8 +3,9 @@
  * The kernel's side of ACPI: find the RSDP (the copy the boot loader
  * handed over, else a scan of the EBDA and the BIOS area as on any PC),
  * parse the tables (cpu/acpi_tables.c, pure logic) through the direct map,
- * print what was found, and put it to use: the I/O APICs and interrupt
- * source overrides of the MADT go to the IRQ layer, its CPU list to SMP.
+ * print what was found, and put it to use: the HPET becomes the TSC's
+ * calibration reference, the I/O APICs and interrupt source overrides of
+ * the MADT go to the IRQ layer, its CPU list to SMP.
  * A machine without usable tables keeps working: one CPU, no I/O APIC
  * (legacy IRQs then report -ENODEV), and a warning.
  *
@@ -85,6 +86,8 @@ void acpi_init(void)
 		return;
 	}
 	acpi_ok = true;
+	if (acpi.has_hpet && hpet_init(acpi.hpet.address) < 0)
+		pr_warn("HPET not usable; the TSC keeps its PIT calibration\n");
 	if (!acpi.has_madt)
 		return;
 	for (unsigned i = 0; i < acpi.madt.ioapic_count; i++) {

@@ -21,3 +21,6 @@ void irq_dispatch(struct trap_frame *frame);
 
 /* The 8259 PICs: remapped out of the exception vectors and masked. */
 void pic_disable(void);
+
+/* Map and start the HPET at addr; recalibrate the TSC against it. */
+int hpet_init(paddr_t addr);

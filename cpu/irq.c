@@ -38,7 +38,14 @@ static struct spinlock irq_lock = SPINLOCK_INIT("irq");
 static struct irq_action actions[256][IRQ_SHARED_MAX];
 static uint64_t vector_counts[256];
 static uint64_t spurious;
-static struct isa_route isa_routes[16];
+/* ISA convention until the MADT overrides a line: GSI n, edge, high. */
+#define ISA_ROUTE(n) [n] = { .gsi = (n), .active_low = false, .level = false }
+static struct isa_route isa_routes[16] = {
+	ISA_ROUTE(0), ISA_ROUTE(1), ISA_ROUTE(2), ISA_ROUTE(3),
+	ISA_ROUTE(4), ISA_ROUTE(5), ISA_ROUTE(6), ISA_ROUTE(7),
+	ISA_ROUTE(8), ISA_ROUTE(9), ISA_ROUTE(10), ISA_ROUTE(11),
+	ISA_ROUTE(12), ISA_ROUTE(13), ISA_ROUTE(14), ISA_ROUTE(15),
+};
 
 void irq_set_isa_override(unsigned isa_irq, uint32_t gsi, bool active_low, bool level)
 {
@@ -173,8 +180,6 @@ void irq_dispatch(struct trap_frame *frame)
 
 void irq_init(void)
 {
-	for (unsigned i = 0; i < 16; i++)
-		isa_routes[i] = (struct isa_route){ i, false, false };
 	pic_disable();
 	lapic_init_cpu();
 	pr_info("local APIC %u in %s mode; legacy PICs masked\n", lapic_id(),

@@ -68,9 +68,11 @@ static uint16_t pm1_read(const struct acpi_gas *g)
 static void stop_other_cpus(void)
 {
 	cli();
+	/* First the flag, then the NMI: a CPU that took the NMI before seeing
+	 * the flag would report it as unexpected, panic, and stop us. */
+	__atomic_store_n(&panic_in_progress, true, __ATOMIC_SEQ_CST);
 	if (nr_cpus > 1)
 		lapic_send_nmi_all_but_self();
-	panic_in_progress = true; /* the NMI handler halts on seeing it */
 }
 
 static void wait_for_effect(void)

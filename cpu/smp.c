@@ -111,6 +111,19 @@ static void smp_call(void (*fn)(void *arg), void *arg, bool self)
 	spin_unlock(&call_lock);
 }
 
+/* The scheduler's nudge: for now it only wakes the CPU from hlt and counts. */
+static bool ipi_resched_interrupt(void *unused)
+{
+	__atomic_fetch_add(&this_cpu()->resched_ipis, 1, __ATOMIC_RELAXED);
+	return true;
+}
+
+void smp_send_reschedule(unsigned cpu)
+{
+	if (cpu < nr_cpus && (online_mask & (1ULL << cpu)))
+		lapic_send_ipi(cpu_areas[cpu]->apic_id, VECTOR_IPI_RESCHED);
+}
+
 void smp_call_others(void (*fn)(void *arg), void *arg)
 {
 	smp_call(fn, arg, false);
@@ -200,6 +213,7 @@ static bool start_one(paddr_t page, unsigned cpu, uint32_t apic_id)
 unsigned smp_start_cpus(const uint32_t *apic_ids, unsigned count)
 {
 	irq_set_fixed(VECTOR_IPI_CALL, ipi_call_interrupt, NULL, "ipi-call");
+	irq_set_fixed(VECTOR_IPI_RESCHED, ipi_resched_interrupt, NULL, "ipi-resched");
 	if (count <= 1)
 		return nr_cpus;
 

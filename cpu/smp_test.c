@@ -134,3 +134,21 @@ KTEST(spinlock, contention_across_all_cpus_keeps_counter_exact)
 	smp_call_all(hammer_counter, &c);
 	KTEST_EXPECT_EQ(t, c.counter, (uint64_t)(CONTENTION_TOTAL / nr_cpus) * nr_cpus);
 }
+
+KTEST(smp, reschedule_ipi_reaches_each_cpu)
+{
+	uint64_t before[MAX_CPUS];
+
+	for (unsigned cpu = 1; cpu < nr_cpus; cpu++) {
+		before[cpu] = __atomic_load_n(&cpu_areas[cpu]->resched_ipis, __ATOMIC_RELAXED);
+		smp_send_reschedule(cpu);
+	}
+	for (unsigned cpu = 1; cpu < nr_cpus; cpu++) {
+		/* Delivery is asynchronous: wait for it, with a bound. */
+		for (unsigned spin = 0; spin < 100000000u; spin++)
+			if (__atomic_load_n(&cpu_areas[cpu]->resched_ipis, __ATOMIC_RELAXED) >
+			    before[cpu])
+				break;
+		KTEST_EXPECT(t, cpu_areas[cpu]->resched_ipis > before[cpu]);
+	}
+}

@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: MIT
 /*
- * Early time: the TSC counted from the boot stub's first instruction
- * (boot_tsc_start, written by boot/entry32.asm) and calibrated once against
- * PIT channel 2, which every PC has or emulates. The conversion is a
- * multiply and a shift (no division on the hot path): ns = cycles * mult >> 32.
- *
- * The CPU issue brings better sources (HPET, CPUID leaf 15h) behind the
- * same functions.
+ * The monotonic clock: the TSC counted from the boot stub's first
+ * instruction (boot_tsc_start, written by boot/entry32.asm). Its rate comes
+ * from CPUID leaf 15h when the CPU states it, else from PIT channel 2,
+ * which every PC has or emulates; once ACPI has found the HPET, it is
+ * measured again against that (time_calibrate_tsc), and the clock is
+ * rebased so that it continues from where it was. The conversion is a
+ * multiply and a shift (no division on the hot path):
+ * ns = base_ns + (tsc - base_tsc) * mult >> 32.
  *
  * Locks: none; the calibration result is written once at boot.
  */
@@ -25,6 +26,12 @@ extern uint64_t boot_tsc_start;
 
 static uint64_t tsc_khz;
 static uint64_t tsc_ns_mult; /* ns per cycle, 32.32 fixed point */
+/* The clock is base_ns at TSC base_tsc (rebased on recalibration). */
+static uint64_t base_ns;
+static uint64_t base_tsc;
+
+#define REF_WINDOWS   5
+#define REF_WINDOW_NS 2000000ULL
 
 /* TSC cycles during CALIBRATE_MS of PIT channel 2 (mode 0), or 0. */
 static uint64_t tsc_cycles_in_pit_window(void)
@@ -53,8 +60,70 @@ static uint64_t tsc_cycles_in_pit_window(void)
 	return end - start;
 }
 
+/* Use khz from now on, continuing the clock from where it is. */
+static void tsc_set_khz(uint64_t khz)
+{
+	if (tsc_ns_mult) {
+		base_ns = time_since_boot_ns();
+		base_tsc = rdtsc();
+	} else {
+		/* First calibration: time counts from the boot stub's entry. */
+		base_ns = 0;
+		base_tsc = boot_tsc_start;
+	}
+	tsc_khz = khz;
+	tsc_ns_mult = (1000000ULL << 32) / khz;
+}
+
+/* TSC kHz from CPUID leaf 15h (crystal clock ratio), or 0. */
+static uint64_t tsc_khz_from_cpuid(void)
+{
+	uint32_t max, a, b, c, d;
+
+	cpuid(0, 0, &max, &b, &c, &d);
+	if (max < 0x15)
+		return 0;
+	cpuid(0x15, 0, &a, &b, &c, &d);
+	if (!a || !b || !c)
+		return 0;
+	return (uint64_t)c * b / a / 1000;
+}
+
+void time_calibrate_tsc(uint64_t (*read_ref)(void), uint64_t ref_hz, const char *name)
+{
+	uint64_t khz[REF_WINDOWS];
+	uint64_t ref_window = ref_hz * REF_WINDOW_NS / 1000000000ULL;
+
+	for (unsigned w = 0; w < REF_WINDOWS; w++) {
+		uint64_t r0 = read_ref(), t0 = rdtsc(), r1, t1;
+
+		do {
+			r1 = read_ref();
+			t1 = rdtsc();
+		} while (r1 - r0 < ref_window);
+		khz[w] = (t1 - t0) * ref_hz / (r1 - r0) / 1000;
+		for (unsigned i = w; i > 0 && khz[i - 1] > khz[i]; i--) {
+			uint64_t tmp = khz[i];
+
+			khz[i] = khz[i - 1];
+			khz[i - 1] = tmp;
+		}
+	}
+	tsc_set_khz(khz[REF_WINDOWS / 2]);
+	pr_info("time: TSC runs at %lu.%03lu MHz (calibrated against the %s)\n",
+		tsc_khz / 1000, tsc_khz % 1000, name);
+}
+
 void time_init(void)
 {
+	uint64_t cpuid_khz = tsc_khz_from_cpuid();
+
+	if (cpuid_khz) {
+		tsc_set_khz(cpuid_khz);
+		pr_info("time: TSC runs at %lu.%03lu MHz (CPUID leaf 15h)\n",
+			tsc_khz / 1000, tsc_khz % 1000);
+		return;
+	}
 	/* Best of two windows: an interruption (an SMI, a host preempting a
 	 * virtual CPU) only ever lengthens one. */
 	uint64_t best = 0;
@@ -69,8 +138,7 @@ void time_init(void)
 		pr_warn("time: PIT calibration failed; timestamps stay at 0\n");
 		return;
 	}
-	tsc_khz = best / CALIBRATE_MS;
-	tsc_ns_mult = (1000000ULL << 32) / tsc_khz;
+	tsc_set_khz(best / CALIBRATE_MS);
 	pr_info("time: TSC runs at %lu.%03lu MHz (calibrated against the PIT)\n",
 		tsc_khz / 1000, tsc_khz % 1000);
 }
@@ -84,7 +152,7 @@ uint64_t time_since_boot_ns(void)
 {
 	if (!tsc_ns_mult)
 		return 0;
-	uint64_t cycles = rdtsc() - boot_tsc_start;
+	uint64_t cycles = rdtsc() - base_tsc;
 
-	return (uint64_t)(((unsigned __int128)cycles * tsc_ns_mult) >> 32);
+	return base_ns + (uint64_t)(((unsigned __int128)cycles * tsc_ns_mult) >> 32);
 }

@@ -31,8 +31,8 @@ __noreturn void kernel_main(paddr_t boot_info_phys)
 	boot_info_print(&boot_info);      /* memory map, modules, video */
 	mm_init();                        /* page tables, page allocator, heap */
 	consoles_remap();                 /* framebuffer write-combining */
+	acpi_init();                      /* tables; HPET; I/O APICs, overrides */
 	cpu_init_boot();                  /* features, FPU, CRNG, GDT/TSS/IST, APIC, timer */
-	acpi_init();                      /* tables; I/O APICs, IRQ overrides */
 	wallclock_init();                 /* CMOS clock: the time of day */
 	acpi_start_cpus();                /* every other CPU in the MADT */
 

@@ -36,8 +36,9 @@ static_assert(sizeof(struct trap_frame) == 22 * 8, "trap_entry.asm layout");
 void cpu_init_boot(void);
 
 /*
- * Find and parse the ACPI tables; give the MADT's I/O APICs and overrides
- * to the IRQ layer. Context: boot, after cpu_init_boot.
+ * Find and parse the ACPI tables; calibrate the TSC against the HPET; give
+ * the MADT's I/O APICs and overrides to the IRQ layer. Context: boot,
+ * after mm_init, before cpu_init_boot (which calibrates the APIC timer).
  */
 void acpi_init(void);
 

@@ -39,7 +39,8 @@ struct percpu {
 	/* Written by its own CPU only. */
 	uint64_t irq_count;       /* interrupts handled */
 	uint64_t timer_ticks;     /* local APIC timer interrupts */
-	uint64_t ipi_count;       /* IPIs received */
+	uint64_t ipi_count;       /* cross-CPU call IPIs received */
+	uint64_t resched_ipis;    /* reschedule IPIs received */
 	uint64_t gdt[GDT_ENTRIES] __aligned(16);
 	struct tss tss __aligned(16);
 };

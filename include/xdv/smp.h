@@ -27,5 +27,8 @@ void smp_call_others(void (*fn)(void *arg), void *arg);
 /* The same on every online CPU, this one included, all at the same time. */
 void smp_call_all(void (*fn)(void *arg), void *arg);
 
+/* Send CPU cpu the reschedule IPI (it wakes from hlt and counts it). */
+void smp_send_reschedule(unsigned cpu);
+
 /* Bit n set when CPU n is online. */
 uint64_t smp_online_mask(void);

@@ -8,8 +8,19 @@
 
 #include <xdv/compiler.h>
 
-/* Calibrate the TSC. Until this has run, time_since_boot_ns() returns 0. */
+/*
+ * Calibrate the TSC: from CPUID leaf 15h when the CPU states its
+ * frequency, else against PIT channel 2. Until this has run,
+ * time_since_boot_ns() returns 0.
+ */
 void time_init(void);
+
+/*
+ * Measure the TSC again against a better reference counter (read_ref,
+ * ref_hz ticks a second: the HPET), the median of five windows. The clock
+ * is rebased, so time_since_boot_ns() never goes backwards.
+ */
+void time_calibrate_tsc(uint64_t (*read_ref)(void), uint64_t ref_hz, const char *name);
 
 /* Nanoseconds since the boot stub's first instruction (0 before time_init). */
 uint64_t time_since_boot_ns(void);

@@ -52,7 +52,7 @@ timeout 120 tools/debug.sh "$ISO" "$ELF" $((PORT_BASE + RANDOM % 1000)) "-m 128M
 	-ex 'info symbol $pc' -ex kill > "$log.gdb" 2>&1 < /dev/null
 out=$(cat "$log.gdb")
 if grep -qE "^#0 +kernel_main \(boot_info_phys=[0-9x]+\) at kernel/main.c" <<< "$out" &&
-	grep -qE "^#0 +time_init \(\) at cpu/tsc.c" <<< "$out" &&
+	grep -qE "^#0 +time_init \(\) at [A-Za-z0-9_/]+\.[ch]:[0-9]+" <<< "$out" &&
 	grep -qE "^#1 +0x[0-9a-f]+ in kernel_main \(" <<< "$out" &&
 	grep -q "time_init in section .text" <<< "$out"; then
 	pass "make_debug_breaks_at_kernel_main_and_prints_symbolic_backtrace"
