@@ -21,7 +21,6 @@
 
 void cpu_init_boot(void)
 {
-	cpu_features_init();
 	cpu_features_print();
 	if (fpu_init() < 0)
 		pr_err("cpu: no usable FPU/SSE state management\n");

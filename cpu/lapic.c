@@ -11,6 +11,7 @@
  * is done with interrupts off so that an interrupt handler sending an IPI
  * cannot split the high/low pair.
  */
+#include <xdv/cpufeature.h>
 #include <xdv/irq.h>
 #include <xdv/mm.h>
 #include <xdv/panic.h>
@@ -68,19 +69,11 @@ static void apic_write(unsigned reg, uint32_t v)
 		xapic[reg / 4] = v;
 }
 
-static bool cpu_has_x2apic(void)
-{
-	uint32_t a, b, c, d;
-
-	cpuid(1, 0, &a, &b, &c, &d);
-	return c & (1u << 21);
-}
-
 void lapic_init_cpu(void)
 {
 	uint64_t base = rdmsr(MSR_APIC_BASE);
 
-	if (cpu_has_x2apic()) {
+	if (cpu_has(X86_FEATURE_X2APIC)) {
 		x2apic = true;
 		wrmsr(MSR_APIC_BASE, base | APIC_BASE_ENABLE | APIC_BASE_X2APIC);
 	} else {

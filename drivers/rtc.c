@@ -49,7 +49,7 @@
 
 static struct spinlock rtc_lock = SPINLOCK_INIT("rtc");
 
-static uint8_t cmos_read(uint8_t index)
+uint8_t cmos_read(uint8_t index)
 {
 	uint64_t flags = spin_lock_irqsave(&rtc_lock);
 

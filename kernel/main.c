@@ -9,6 +9,7 @@
 #include <xdv/cmdline.h>
 #include <xdv/console.h>
 #include <xdv/cpu.h>
+#include <xdv/cpufeature.h>
 #include <xdv/drivers.h>
 #include <xdv/kbench.h>
 #include <xdv/ktest.h>
@@ -27,6 +28,7 @@ __noreturn void kernel_main(paddr_t boot_info_phys)
 	debug_exit_init();                /* test builds: QEMU exit port */
 	consoles_init();                  /* serial, VGA text, framebuffer */
 	time_init();                      /* TSC calibration: timestamps */
+	cpu_features_init();              /* CPUID, once: the feature table */
 	banner_print();                   /* who we are, how we booted */
 	boot_info_print(&boot_info);      /* memory map, modules, video */
 	mm_init();                        /* page tables, page allocator, heap */

@@ -23,6 +23,7 @@
  * for the others it still runs their requests (cpu/smp.c).
  */
 #include <xdv/mm.h>
+#include <xdv/cpufeature.h>
 #include <xdv/errno.h>
 #include <xdv/percpu.h>
 #include <xdv/smp.h>
@@ -73,10 +74,7 @@ static bool is_canonical(vaddr_t va)
 
 void paging_pat_init(void)
 {
-	uint32_t a, b, c, d;
-
-	cpuid(1, 0, &a, &b, &c, &d);
-	if (d & (1u << 16))
+	if (cpu_has(X86_FEATURE_PAT))
 		wrmsr(MSR_PAT, PAT_VALUE);
 }
 

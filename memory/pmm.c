@@ -32,6 +32,8 @@
  */
 #define pr_fmt(fmt) "mm: " fmt
 #include <xdv/boot.h>
+#include <xdv/cpufeature.h>
+#include <xdv/rtc.h>
 #include <xdv/errno.h>
 #include <xdv/panic.h>
 #include <xdv/printk.h>
@@ -295,32 +297,6 @@ struct page *slab_backend_page(const void *addr)
 
 /* ---- setup ---------------------------------------------------------------- */
 
-static unsigned cpu_phys_addr_bits(void)
-{
-	uint32_t a, b, c, d;
-
-	cpuid(0x80000000, 0, &a, &b, &c, &d);
-	if (a < 0x80000008)
-		return 36;
-	cpuid(0x80000008, 0, &a, &b, &c, &d);
-	return MIN(a & 0xFF, 52u);
-}
-
-static bool cpu_has_1g_pages(void)
-{
-	uint32_t a, b, c, d;
-
-	cpuid(0x80000001, 0, &a, &b, &c, &d);
-	return d & (1u << 26);
-}
-
-/* CMOS register reg (ports 0x70/0x71). */
-static uint8_t cmos_read(uint8_t reg)
-{
-	outb(0x70, reg);
-	return inb(0x71);
-}
-
 /*
  * Without a memory map from the loader, fall back to what else describes
  * RAM, as old kernels did: the loader's basic meminfo (RAM from 1 MiB up
@@ -373,7 +349,7 @@ static int find_usable_ram(void)
 		reserved[nres++] = (struct phys_range){ boot_info.modules[i].start,
 							boot_info.modules[i].end };
 
-	uint64_t max_phys = 1ULL << cpu_phys_addr_bits();
+	uint64_t max_phys = 1ULL << MIN(cpu_info()->phys_addr_bits, 52u);
 	const struct boot_mmap_entry *map = boot_info.mmap;
 	unsigned map_count = boot_info.mmap_count;
 	struct boot_mmap_entry fallback;
@@ -447,7 +423,7 @@ static int map_image_segment(const void *start, const void *end, unsigned flags)
 static int build_kernel_tables(void)
 {
 	paddr_t root = mm_table_alloc();
-	bool huge = cpu_has_1g_pages();
+	bool huge = cpu_has(X86_FEATURE_PDPE1GB);
 	int err;
 
 	if (!root)

@@ -12,13 +12,10 @@
  * Locks: none; boot CPU (each AP repeats this with the SMP issue).
  */
 #define pr_fmt(fmt) "mm: " fmt
+#include <xdv/cpufeature.h>
 #include <xdv/printk.h>
 #include <xdv/arch/x86.h>
 #include "internal.h"
-
-#define CPUID7_EBX_SMEP (1u << 7)
-#define CPUID7_EBX_SMAP (1u << 20)
-#define CPUID7_ECX_UMIP (1u << 2)
 
 static const char *on_off(bool supported)
 {
@@ -35,15 +32,8 @@ void mm_init_ap(void)
 
 void cpu_protection_init(void)
 {
-	uint32_t max, a, b = 0, c = 0, d;
-
-	cpuid(0, 0, &max, &a, &c, &d);
-	c = 0;
-	if (max >= 7)
-		cpuid(7, 0, &a, &b, &c, &d);
-
-	bool smep = b & CPUID7_EBX_SMEP, smap = b & CPUID7_EBX_SMAP;
-	bool umip = c & CPUID7_ECX_UMIP;
+	bool smep = cpu_has(X86_FEATURE_SMEP), smap = cpu_has(X86_FEATURE_SMAP);
+	bool umip = cpu_has(X86_FEATURE_UMIP);
 	uint64_t cr4 = read_cr4();
 
 	if (smep)

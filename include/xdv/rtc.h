@@ -73,4 +73,7 @@ int64_t rtc_to_unix(const struct rtc_time *t);
  * RTC at all reads as 0xFF everywhere); -EINVAL for a century_reg that is
  * not an ordinary CMOS RAM index (0x0E-0x7F).
  */
+/* CMOS register index (ports 0x70/0x71; NMIs stay enabled). */
+uint8_t cmos_read(uint8_t index);
+
 int __must_check rtc_read(unsigned century_reg, struct rtc_time *out);
