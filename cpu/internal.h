@@ -19,6 +19,9 @@ void irq_set_isa_override(unsigned isa_irq, uint32_t gsi, bool active_low, bool 
 /* Interrupt vectors >= 32 (cpu/irq.c), called by trap_dispatch. */
 void irq_dispatch(struct trap_frame *frame);
 
+/* Sort values[0..n) in place and return the middle one (cpu/tsc.c). */
+uint64_t median_u64(uint64_t *values, unsigned n);
+
 /* The 8259 PICs: remapped out of the exception vectors and masked. */
 void pic_disable(void);
 

@@ -11,16 +11,14 @@
  *             and an exception), each tried when the one before did not
  *             take within 100 ms.
  *
- * Other CPUs are stopped first (NMI) so that nothing runs on while the
- * hardware acts. In tests QEMU is ended through isa-debug-exit instead.
+ * Other CPUs are stopped first (stop_other_cpus: an NMI) so that nothing
+ * runs on while the hardware acts.
  */
 #define pr_fmt(fmt) "power: " fmt
 #include <xdv/acpi.h>
 #include <xdv/cpu.h>
-#include <xdv/irq.h>
 #include <xdv/mm.h>
 #include <xdv/panic.h>
-#include <xdv/percpu.h>
 #include <xdv/printk.h>
 #include <xdv/time.h>
 #include <xdv/timer.h>
@@ -65,16 +63,6 @@ static uint16_t pm1_read(const struct acpi_gas *g)
 	return g->space == ACPI_GAS_IO ? inw((uint16_t)g->address) : 0;
 }
 
-static void stop_other_cpus(void)
-{
-	cli();
-	/* First the flag, then the NMI: a CPU that took the NMI before seeing
-	 * the flag would report it as unexpected, panic, and stop us. */
-	__atomic_store_n(&panic_in_progress, true, __ATOMIC_SEQ_CST);
-	if (nr_cpus > 1)
-		lapic_send_nmi_all_but_self();
-}
-
 static void wait_for_effect(void)
 {
 	if (time_tsc_khz())
@@ -88,7 +76,8 @@ __noreturn void machine_poweroff(void)
 {
 	const struct acpi_info *acpi = acpi_get();
 
-	stop_other_cpus();
+	if (!stop_other_cpus())
+		cpu_halt_forever(); /* a panic has the machine */
 	if (acpi && acpi->has_fadt && acpi->has_s5 && acpi->fadt.pm1a_cnt.address) {
 		const struct acpi_fadt *f = &acpi->fadt;
 
@@ -111,7 +100,8 @@ __noreturn void machine_reboot(void)
 {
 	const struct acpi_info *acpi = acpi_get();
 
-	stop_other_cpus();
+	if (!stop_other_cpus())
+		cpu_halt_forever();
 	if (acpi && acpi->has_fadt && acpi->fadt.has_reset) {
 		printk(LOG_NOTICE, "power: rebooting (ACPI reset register)\n");
 		gas_write(&acpi->fadt.reset_reg, acpi->fadt.reset_value);

@@ -18,6 +18,7 @@
 #include <xdv/time.h>
 #include <xdv/timer.h>
 #include <xdv/arch/x86.h>
+#include "internal.h"
 
 #define CALIBRATE_WINDOWS   5
 #define CALIBRATE_WINDOW_NS 4000000ULL /* 4 ms each */
@@ -145,16 +146,9 @@ static void timer_calibrate(void)
 		uint64_t t1 = time_since_boot_ns();
 
 		rate[w] = (uint64_t)(l0 - l1) * 1000000ULL / (t1 - t0);
-		/* Insertion sort: five values. */
-		for (unsigned i = w; i > 0 && rate[i - 1] > rate[i]; i--) {
-			uint64_t tmp = rate[i];
-
-			rate[i] = rate[i - 1];
-			rate[i - 1] = tmp;
-		}
 	}
 	lapic_timer_oneshot(0);
-	ticks_per_ms = rate[CALIBRATE_WINDOWS / 2];
+	ticks_per_ms = median_u64(rate, CALIBRATE_WINDOWS);
 	pr_info("local APIC timer runs at %lu.%03lu MHz (divide by 16)\n",
 		ticks_per_ms / 1000, ticks_per_ms % 1000);
 }

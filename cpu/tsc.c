@@ -14,6 +14,7 @@
 #include <xdv/time.h>
 #include <xdv/printk.h>
 #include <xdv/arch/x86.h>
+#include "internal.h"
 
 #define PIT_HZ           1193182u
 #define PIT_CH2_DATA     0x42
@@ -60,6 +61,19 @@ static uint64_t tsc_cycles_in_pit_window(void)
 	return end - start;
 }
 
+uint64_t median_u64(uint64_t *values, unsigned n)
+{
+	/* Insertion sort: calibrations take a handful of samples. */
+	for (unsigned w = 1; w < n; w++)
+		for (unsigned i = w; i > 0 && values[i - 1] > values[i]; i--) {
+			uint64_t tmp = values[i];
+
+			values[i] = values[i - 1];
+			values[i - 1] = tmp;
+		}
+	return values[n / 2];
+}
+
 /* Use khz from now on, continuing the clock from where it is. */
 static void tsc_set_khz(uint64_t khz)
 {
@@ -102,14 +116,8 @@ void time_calibrate_tsc(uint64_t (*read_ref)(void), uint64_t ref_hz, const char 
 			t1 = rdtsc();
 		} while (r1 - r0 < ref_window);
 		khz[w] = (t1 - t0) * ref_hz / (r1 - r0) / 1000;
-		for (unsigned i = w; i > 0 && khz[i - 1] > khz[i]; i--) {
-			uint64_t tmp = khz[i];
-
-			khz[i] = khz[i - 1];
-			khz[i - 1] = tmp;
-		}
 	}
-	tsc_set_khz(khz[REF_WINDOWS / 2]);
+	tsc_set_khz(median_u64(khz, REF_WINDOWS));
 	pr_info("time: TSC runs at %lu.%03lu MHz (calibrated against the %s)\n",
 		tsc_khz / 1000, tsc_khz % 1000, name);
 }

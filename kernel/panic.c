@@ -131,12 +131,12 @@ static __noreturn void panic_stop(void)
 }
 
 /*
- * Claim the panic; the first CPU to get here stops every other one with an
- * NMI (which reaches a CPU even with interrupts off; cpu/traps.c halts it
- * once it sees a panic in progress), so the report is not interleaved with
- * other CPUs' output and nothing else runs on a broken kernel.
+ * The first CPU to get here stops every other one with an NMI (which
+ * reaches a CPU even with interrupts off; cpu/traps.c halts it once it
+ * sees panic_in_progress): the flag is set before the NMI is sent, or a CPU
+ * could take the NMI as unexpected and panic itself.
  */
-static bool panic_enter(void)
+bool stop_other_cpus(void)
 {
 	cli();
 	if (__atomic_exchange_n(&panic_in_progress, true, __ATOMIC_ACQ_REL))
@@ -148,7 +148,7 @@ static bool panic_enter(void)
 
 __noreturn void panic(const char *fmt, ...)
 {
-	if (!panic_enter())
+	if (!stop_other_cpus())
 		cpu_halt_forever();
 
 	va_list ap;
@@ -197,7 +197,7 @@ static void print_error_code(const struct trap_frame *f)
 
 __noreturn void panic_trap(const struct trap_frame *f)
 {
-	if (!panic_enter())
+	if (!stop_other_cpus())
 		cpu_halt_forever();
 
 	panic_print("\nKernel panic: CPU exception %lu (%s) in %s mode\n", f->vector,

@@ -22,6 +22,12 @@ void backtrace_print(uintptr_t rip, uintptr_t rbp);
 /* "name+0xoff" for a kernel text address; NULL if it is in no function. */
 const char *ksym_lookup(uintptr_t addr, uintptr_t *offset);
 
+/*
+ * Disable interrupts here and stop every other CPU for good (panic, power
+ * off, reboot). Return: true for the first caller; a later one should halt.
+ */
+bool stop_other_cpus(void);
+
 /* Stop this CPU for good (interrupts off, halt loop). */
 __noreturn void cpu_halt_forever(void);
 
