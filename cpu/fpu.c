@@ -30,7 +30,8 @@
 #define XSAVE_SIZE_LIMIT  65536   /* far above any CPU's; a guard against junk */
 
 static bool fpu_boot_done;
-static bool fpu_xsave;
+/* Read by cpu/context_switch.asm to pick XSAVE or FXSAVE. */
+bool fpu_xsave;
 static uint64_t fpu_xcr0_value;
 static size_t fpu_size = FXSAVE_SIZE;
 
@@ -107,4 +108,22 @@ bool fpu_uses_xsave(void)
 uint64_t fpu_xcr0(void)
 {
 	return fpu_xcr0_value;
+}
+
+void fpu_state_init(void *area)
+{
+	uint8_t *bytes = area;
+
+	for (size_t i = 0; i < fpu_size; i++)
+		bytes[i] = 0;
+	/*
+	 * The power-on state: x87 control word 0x37F (all exceptions masked,
+	 * 64-bit precision), MXCSR 0x1F80. XRSTOR loads MXCSR from the area
+	 * even for components whose XSTATE_BV bit is clear; an all-zero
+	 * XSAVE header means every other component starts in its init state.
+	 */
+	bytes[0] = 0x7F;
+	bytes[1] = 0x03;
+	bytes[24] = 0x80;
+	bytes[25] = 0x1F;
 }

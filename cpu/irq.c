@@ -162,8 +162,10 @@ void irq_dispatch(struct trap_frame *frame)
 		return; /* no EOI for a spurious interrupt */
 	}
 	__atomic_fetch_add(&vector_counts[vector], 1, __ATOMIC_RELAXED);
-	if (nr_cpus)
+	if (nr_cpus) {
 		this_cpu()->irq_count++;
+		this_cpu()->irq_nesting++;
+	}
 
 	bool handled = false;
 
@@ -176,6 +178,8 @@ void irq_dispatch(struct trap_frame *frame)
 	if (!handled && vector != VECTOR_APIC_ERROR)
 		pr_warn("unhandled interrupt on vector 0x%x\n", vector);
 	lapic_eoi();
+	if (nr_cpus)
+		this_cpu()->irq_nesting--;
 }
 
 void irq_init(void)

@@ -8,14 +8,20 @@
  * stack, sends INIT, waits 10 ms, then STARTUP (twice if needed, as the
  * MP specification asks), and waits for the AP to say it is online; the AP
  * loads its own GDT/TSS and the IDT, programs the PAT and CR4 protections
- * like the boot CPU, enables its local APIC and timer, then idles with
- * interrupts on. APs start one at a time, so none of them allocates.
+ * like the boot CPU, enables its local APIC and timer, makes its start-up
+ * context its idle thread (process/sched.c), and only then says it is
+ * online: from then on threads may be placed on it.
  *
  * Cross-CPU calls: one request at a time (call_lock); the caller publishes
  * the function, marks every other online CPU in call_mask, sends each an
  * IPI and waits for the mask to clear. Every wait polls for requests aimed
  * at this CPU, so even with interrupts off two CPUs calling each other
  * both make progress.
+ *
+ * A CPU that waits for a spinlock also answers requests (smp_poll_calls in
+ * spin_lock), so a caller holding a lock that another CPU waits for with
+ * interrupts off (a TLB shootdown under the page-table lock) still gets
+ * its answer. Functions run this way must therefore take no spinlock.
  *
  * Lock order: call_lock before anything a called function takes.
  */
@@ -27,6 +33,7 @@
 #include <xdv/mm.h>
 #include <xdv/percpu.h>
 #include <xdv/printk.h>
+#include <xdv/sched.h>
 #include <xdv/smp.h>
 #include <xdv/spinlock.h>
 #include <xdv/string.h>
@@ -65,39 +72,51 @@ uint64_t smp_online_mask(void)
 }
 
 /* Run the pending request if it is meant for this CPU. */
-static void smp_poll(void)
+void smp_poll_calls(void)
 {
-	uint64_t me = 1ULL << this_cpu()->cpu;
+	uint64_t mask = __atomic_load_n(&call_mask, __ATOMIC_ACQUIRE);
 
-	if (!(__atomic_load_n(&call_mask, __ATOMIC_ACQUIRE) & me))
+	if (likely(!mask))
+		return;
+
+	struct percpu *p = this_cpu();
+	uint64_t me = 1ULL << p->cpu;
+
+	/* Not again from inside the call (its lock waits poll too). */
+	if (!(mask & me) || p->in_smp_call)
 		return;
 
 	struct call_request *req = call_slot;
 
+	p->in_smp_call = true;
 	req->fn(req->arg);
+	p->in_smp_call = false;
 	__atomic_fetch_and(&call_mask, ~me, __ATOMIC_RELEASE);
 }
 
 static bool ipi_call_interrupt(void *unused)
 {
 	this_cpu()->ipi_count++;
-	smp_poll();
+	smp_poll_calls();
 	return true;
 }
 
 /* Run fn on the other online CPUs, and (with self) here at the same time. */
 static void smp_call(void (*fn)(void *arg), void *arg, bool self)
 {
+	preempt_disable(); /* "the other CPUs" must stay the same CPUs */
+
 	uint64_t others = online_mask & ~(1ULL << this_cpu()->cpu);
 	struct call_request req = { fn, arg };
 
 	if (!others) {
 		if (self)
 			fn(arg);
+		preempt_enable();
 		return;
 	}
 	while (!spin_trylock(&call_lock))
-		smp_poll();
+		smp_poll_calls();
 	call_slot = &req;
 	__atomic_store_n(&call_mask, others, __ATOMIC_RELEASE);
 	for (unsigned cpu = 0; cpu < nr_cpus; cpu++)
@@ -109,9 +128,11 @@ static void smp_call(void (*fn)(void *arg), void *arg, bool self)
 		cpu_relax();
 	call_slot = NULL;
 	spin_unlock(&call_lock);
+	preempt_enable();
 }
 
-/* The scheduler's nudge: for now it only wakes the CPU from hlt and counts. */
+/* The scheduler's nudge: the sender has set need_resched; the switch
+ * happens on the way out of this interrupt (sched_irq_exit). */
 static bool ipi_resched_interrupt(void *unused)
 {
 	__atomic_fetch_add(&this_cpu()->resched_ipis, 1, __ATOMIC_RELAXED);
@@ -150,11 +171,9 @@ void ap_entry(unsigned cpu)
 	lapic_init_cpu();
 	p->apic_id = lapic_id();
 	timer_init_cpu();
+	sched_init_ap();
 	__atomic_store_n(&p->online, true, __ATOMIC_RELEASE);
-	for (;;) {
-		sti();
-		hlt();
-	}
+	sched_idle_forever();
 }
 
 /* A 4 KiB page of usable RAM below 1 MiB (real mode reaches only that). */

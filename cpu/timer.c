@@ -9,12 +9,17 @@
  * is measured once against the TSC clock (itself calibrated at boot), and
  * is the same on every CPU of a PC.
  *
- * Locks: a queue belongs to its CPU; it is changed with interrupts off.
+ * Locks: each CPU's queue has its own lock, taken with interrupts off: a
+ * timer is started on the CPU that calls timer_start, but may be cancelled
+ * from any CPU (a sleeping thread can wake up elsewhere). Callbacks run
+ * without the lock, so they may start timers; timer_cancel waits for a
+ * callback of the same timer that is running on another CPU.
  */
 #define pr_fmt(fmt) "timer: " fmt
 #include <xdv/irq.h>
 #include <xdv/percpu.h>
 #include <xdv/printk.h>
+#include <xdv/spinlock.h>
 #include <xdv/time.h>
 #include <xdv/timer.h>
 #include <xdv/arch/x86.h>
@@ -24,7 +29,13 @@
 #define CALIBRATE_WINDOW_NS 4000000ULL /* 4 ms each */
 
 static uint64_t ticks_per_ms;              /* APIC timer, divide by 16 */
-static struct timer *queues[MAX_CPUS];     /* per CPU, sorted by deadline */
+struct timer_queue {
+	struct spinlock lock;
+	struct timer *first;   /* sorted by deadline */
+	struct timer *running; /* whose callback runs now */
+};
+
+static struct timer_queue queues[MAX_CPUS];
 
 uint64_t timer_lapic_ticks_per_ms(void)
 {
@@ -65,20 +76,31 @@ static void timer_program(struct timer *first)
 
 static bool timer_interrupt(void *unused)
 {
-	struct timer **queue = &queues[cpu_index()];
-	uint64_t now = time_since_boot_ns();
+	unsigned cpu = cpu_index();
+	struct timer_queue *q = &queues[cpu];
 
 	if (nr_cpus)
 		this_cpu()->timer_ticks++;
-	while (*queue && (*queue)->deadline_ns <= now) {
-		struct timer *t = *queue;
+	spin_lock(&q->lock);
+	for (;;) {
+		struct timer *t = q->first;
 
-		*queue = t->next;
+		if (!t || t->deadline_ns > time_since_boot_ns())
+			break;
+		q->first = t->next;
 		t->pending = false;
-		t->fn(t, t->arg);
-		now = time_since_boot_ns();
+		q->running = t;
+
+		timer_fn_t fn = t->fn;
+		void *arg = t->arg;
+
+		spin_unlock(&q->lock);
+		fn(t, arg);
+		spin_lock(&q->lock);
+		q->running = NULL;
 	}
-	timer_program(*queue);
+	timer_program(q->first);
+	spin_unlock(&q->lock);
 	return true;
 }
 
@@ -86,30 +108,35 @@ void timer_start(struct timer *t, uint64_t deadline_ns, timer_fn_t fn, void *arg
 {
 	uint64_t flags = read_rflags();
 
-	cli();
-	struct timer **link = &queues[cpu_index()];
+	cli(); /* stay on this CPU until queued */
+	unsigned cpu = cpu_index();
+	struct timer_queue *q = &queues[cpu];
 
+	spin_lock(&q->lock);
 	t->deadline_ns = deadline_ns;
 	t->fn = fn;
 	t->arg = arg;
 	t->pending = true;
+	t->cpu = cpu;
+
+	struct timer **link = &q->first;
+
 	while (*link && (*link)->deadline_ns <= deadline_ns)
 		link = &(*link)->next;
 	t->next = *link;
 	*link = t;
-	if (queues[cpu_index()] == t)
+	if (q->first == t)
 		timer_program(t);
-	if (flags & (1UL << 9))
-		sti();
+	spin_unlock_irqrestore(&q->lock, flags);
 }
 
 bool timer_cancel(struct timer *t)
 {
-	uint64_t flags = read_rflags();
+	struct timer_queue *q = &queues[t->cpu];
+	uint64_t flags = spin_lock_irqsave(&q->lock);
 	bool was_pending = false;
 
-	cli();
-	for (struct timer **link = &queues[cpu_index()]; *link; link = &(*link)->next) {
+	for (struct timer **link = &q->first; *link; link = &(*link)->next) {
 		if (*link == t) {
 			*link = t->next;
 			t->pending = false;
@@ -117,9 +144,15 @@ bool timer_cancel(struct timer *t)
 			break;
 		}
 	}
-	timer_program(queues[cpu_index()]);
-	if (flags & (1UL << 9))
-		sti();
+	/* Another CPU may be in t's callback: wait for it to end. */
+	while (q->running == t && t->cpu != cpu_index()) {
+		spin_unlock(&q->lock);
+		cpu_relax();
+		spin_lock(&q->lock);
+	}
+	if (t->cpu == cpu_index())
+		timer_program(q->first);
+	spin_unlock_irqrestore(&q->lock, flags);
 	return was_pending;
 }
 
@@ -162,5 +195,6 @@ void timer_init_cpu(void)
 		else
 			timer_calibrate();
 	}
-	queues[cpu_index()] = NULL;
+	spin_lock_init(&queues[cpu_index()].lock, "timer_queue");
+	queues[cpu_index()].first = NULL;
 }

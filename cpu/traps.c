@@ -15,6 +15,7 @@
 #include <xdv/cpu.h>
 #include <xdv/panic.h>
 #include <xdv/percpu.h>
+#include <xdv/sched.h>
 #include "internal.h"
 #include <xdv/arch/x86.h>
 
@@ -157,6 +158,8 @@ void trap_dispatch(struct trap_frame *frame)
 
 	if (frame->vector >= 32) {
 		irq_dispatch(frame);
+		/* A switch the interrupt asked for happens on the way out. */
+		sched_irq_exit(frame->rflags & (1UL << 9));
 		return;
 	}
 	/* Another CPU panicked and stops this one. */

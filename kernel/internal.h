@@ -11,4 +11,3 @@ void banner_print(void);
 void consoles_remap(void);
 void initialized_print(void);
 void after_init_action(void);
-__noreturn void idle_forever(void);

@@ -112,6 +112,17 @@ void ktest_skip(struct ktest *t, const char *reason)
 	t->skip_reason = reason;
 }
 
+void ktest_note(struct ktest *t __unused, const char *fmt, ...)
+{
+	char line[160];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	printk(LOG_INFO, "    # %s\n", line);
+}
+
 struct ktest_totals {
 	unsigned passed, failed, skipped;
 };

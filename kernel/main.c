@@ -16,6 +16,7 @@
 #include <xdv/mm.h>
 #include <xdv/panic.h>
 #include <xdv/printk.h>
+#include <xdv/sched.h>
 #include <xdv/time.h>
 #include "internal.h"
 
@@ -36,11 +37,13 @@ __noreturn void kernel_main(paddr_t boot_info_phys)
 	acpi_init();                      /* tables; HPET; I/O APICs, overrides */
 	cpu_init_boot();                  /* features, FPU, CRNG, GDT/TSS/IST, APIC, timer */
 	wallclock_init();                 /* CMOS clock: the time of day */
+	sched_init();                     /* boot and idle threads: may sleep now */
 	acpi_start_cpus();                /* every other CPU in the MADT */
+	workqueue_init();                 /* a kworker thread per CPU */
 
 	initialized_print();              /* "XDV Kernel v0.2 initialized" */
 	ktest_run_requested();            /* ktest on the command line */
 	kbench_run_requested();           /* bench on the command line */
 	after_init_action();              /* after_init=poweroff|reboot */
-	idle_forever();
+	thread_exit(0);                   /* the idle threads take over */
 }

@@ -124,12 +124,3 @@ void after_init_action(void)
 		machine_reboot();
 	pr_warn("after_init=%s: unknown action (poweroff or reboot)\n", what);
 }
-
-/* The boot CPU's idle loop: interrupts on, halt until the next one. */
-__noreturn void idle_forever(void)
-{
-	for (;;) {
-		sti();
-		hlt();
-	}
-}

@@ -5,11 +5,15 @@
  * waiting CPUs share the cache line quietly until the holder releases it.
  * The holder's CPU number is recorded for spin_is_held(); a CPU that tries
  * to take a lock it already holds would wait forever, so that is caught
- * and reported as the kernel bug it is.
+ * and reported as the kernel bug it is. Holding a spinlock disables
+ * preemption on this CPU (the count lives in the per-CPU area), so the
+ * holder keeps the CPU until it unlocks.
  */
 #include <xdv/spinlock.h>
 #include <xdv/panic.h>
 #include <xdv/percpu.h>
+#include <xdv/sched.h>
+#include <xdv/smp.h>
 #include <xdv/arch/x86.h>
 
 static int16_t current_cpu(void)
@@ -28,6 +32,8 @@ void spin_lock_init(struct spinlock *lock, const char *name)
 
 void spin_lock(struct spinlock *lock)
 {
+	preempt_disable(); /* a lock holder must not be switched away from */
+
 	int16_t me = current_cpu();
 
 	if (unlikely(lock->owner_cpu == me))
@@ -35,20 +41,28 @@ void spin_lock(struct spinlock *lock)
 
 	uint16_t ticket = __atomic_fetch_add(&lock->next, 1, __ATOMIC_RELAXED);
 
-	while (__atomic_load_n(&lock->serving, __ATOMIC_ACQUIRE) != ticket)
+	while (__atomic_load_n(&lock->serving, __ATOMIC_ACQUIRE) != ticket) {
+		/* The holder may be waiting for this CPU to flush its TLB. */
+		if (nr_cpus)
+			smp_poll_calls();
 		cpu_relax();
+	}
 	lock->owner_cpu = me;
 }
 
 bool spin_trylock(struct spinlock *lock)
 {
+	preempt_disable();
+
 	uint16_t serving = __atomic_load_n(&lock->serving, __ATOMIC_ACQUIRE);
 	uint16_t expected = serving;
 
 	/* Free means next == serving; take the ticket only in that case. */
 	if (!__atomic_compare_exchange_n(&lock->next, &expected, (uint16_t)(serving + 1),
-					 false, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
+					 false, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED)) {
+		preempt_enable();
 		return false;
+	}
 	lock->owner_cpu = current_cpu();
 	return true;
 }
@@ -57,6 +71,7 @@ void spin_unlock(struct spinlock *lock)
 {
 	lock->owner_cpu = -1;
 	__atomic_store_n(&lock->serving, (uint16_t)(lock->serving + 1), __ATOMIC_RELEASE);
+	preempt_enable();
 }
 
 bool spin_is_held(const struct spinlock *lock)
@@ -75,7 +90,11 @@ uint64_t spin_lock_irqsave(struct spinlock *lock)
 
 void spin_unlock_irqrestore(struct spinlock *lock, uint64_t flags)
 {
+	/* Interrupts come back before preemption may switch (in spin_unlock
+	 * they are still off, so it cannot), then preemption is checked. */
+	preempt_disable();
 	spin_unlock(lock);
 	if (flags & (1UL << 9)) /* IF was set */
 		sti();
+	preempt_enable();
 }

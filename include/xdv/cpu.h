@@ -101,3 +101,34 @@ bool probe_exec(void (*fn)(void));
  */
 extern unsigned long trap_fixups_taken;
 extern uint64_t trap_last_fixup_vector;
+
+/* ---- context switch (cpu/context_switch.asm) ----------------------------- */
+
+/*
+ * What a switched-out thread leaves behind: its kernel stack pointer (the
+ * callee-saved registers are on that stack) and, for a context with an
+ * FPU area, its FS base, user GS base and extended register state. A
+ * context without an area (a kernel thread: the kernel never touches the
+ * FPU) skips those, which makes its switches cheaper.
+ */
+struct cpu_context {
+	uint64_t rsp;     /* offsets are known to context_switch.asm */
+	uint64_t fs_base;
+	uint64_t gs_base; /* the user's GS base */
+	void *fpu;        /* fpu_state_size() bytes, 64-byte aligned, or NULL */
+};
+
+/*
+ * Save the running context into prev and continue in next.
+ * Return (in the context that is resumed later): the context that was
+ * running just before it.
+ * Context: interrupts off.
+ */
+struct cpu_context *cpu_context_switch(struct cpu_context *prev, struct cpu_context *next);
+
+/*
+ * Prepare ctx so that switching to it calls entry(prev) on the stack that
+ * ends at stack_top (16-byte aligned). entry must not return.
+ */
+void cpu_context_init(struct cpu_context *ctx, void *stack_top,
+		      void (*entry)(struct cpu_context *prev), void *fpu);

@@ -27,3 +27,7 @@ bool fpu_uses_xsave(void);
 
 /* The XCR0 value fpu_init() set (0 without XSAVE). */
 uint64_t fpu_xcr0(void);
+
+/* Fill a thread's state area (fpu_state_size() bytes, 64-byte aligned)
+ * with the state a new program starts with. */
+void fpu_state_init(void *area);

@@ -48,6 +48,8 @@ bool ktest_check_eq(struct ktest *t, uint64_t a, uint64_t b, bool want_equal,
 bool ktest_check_streq(struct ktest *t, const char *a, const char *b,
 		       const char *file, int line, const char *ea, const char *eb);
 void ktest_skip(struct ktest *t, const char *reason);
+/* A KTAP diagnostic line ("    # ...") with a figure worth seeing. */
+void ktest_note(struct ktest *t, const char *fmt, ...) __printf(2, 3);
 
 #define KTEST_EXPECT(t, cond) ktest_check((t), !!(cond), __FILE__, __LINE__, #cond)
 #define KTEST_EXPECT_EQ(t, a, b) \

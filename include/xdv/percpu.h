@@ -11,6 +11,9 @@
 
 #define MAX_CPUS 64
 
+struct thread;
+struct runqueue;
+
 /* The long-mode TSS: the stacks the CPU switches to (IST for bad faults). */
 struct tss {
 	uint32_t reserved0;
@@ -41,6 +44,13 @@ struct percpu {
 	uint64_t timer_ticks;     /* local APIC timer interrupts */
 	uint64_t ipi_count;       /* cross-CPU call IPIs received */
 	uint64_t resched_ipis;    /* reschedule IPIs received */
+	bool in_smp_call;         /* running another CPU's cross-CPU call */
+	/* The scheduler's (process/): on this CPU only, interrupts off to change. */
+	struct thread *current;   /* the thread running here */
+	struct runqueue *rq;      /* this CPU's run queue */
+	unsigned preempt_count;   /* > 0: no preemption (spinlocks held, ...) */
+	unsigned irq_nesting;     /* > 0: in an interrupt handler */
+	bool need_resched;        /* switch at the next chance (set by any CPU) */
 	uint64_t gdt[GDT_ENTRIES] __aligned(16);
 	struct tss tss __aligned(16);
 };
@@ -51,6 +61,27 @@ static inline struct percpu *this_cpu(void)
 
 	__asm__ __volatile__("mov %%gs:0, %0" : "=r"(p));
 	return p;
+}
+
+/*
+ * This CPU's preemption count, read and changed in one instruction each:
+ * a thread that is preempted and moved to another CPU between finding its
+ * per-CPU area and changing the count would change the wrong CPU's count.
+ */
+static inline void this_cpu_preempt_add(int delta)
+{
+	__asm__ __volatile__("addl %0, %%gs:%c1"
+			     : : "ri"(delta), "i"(offsetof(struct percpu, preempt_count))
+			     : "cc", "memory");
+}
+
+static inline unsigned this_cpu_preempt_count(void)
+{
+	unsigned v;
+
+	__asm__ __volatile__("movl %%gs:%c1, %0"
+			     : "=r"(v) : "i"(offsetof(struct percpu, preempt_count)) : "memory");
+	return v;
 }
 
 /* Every CPU's area, indexed by its number (valid for cpu < nr_cpus). */

@@ -18,11 +18,20 @@ unsigned smp_start_cpus(const uint32_t *apic_ids, unsigned count);
 
 /*
  * Run fn(arg) on every other online CPU and wait until all have run it.
+ * fn runs in interrupt context or inside another CPU's lock wait: it must
+ * not take spinlocks or sleep (a TLB flush, a counter, a flag).
  * Works with interrupts off too: while it waits it also runs requests
  * other CPUs make of this one, so two callers cannot deadlock.
  * Context: not in an interrupt handler.
  */
 void smp_call_others(void (*fn)(void *arg), void *arg);
+
+/*
+ * Run a cross-CPU call meant for this CPU, if one is waiting. Busy-wait
+ * loops that may run with interrupts off call it (spin_lock does), so the
+ * caller's wait ends. Context: any.
+ */
+void smp_poll_calls(void);
 
 /* The same on every online CPU, this one included, all at the same time. */
 void smp_call_all(void (*fn)(void *arg), void *arg);

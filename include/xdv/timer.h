@@ -16,7 +16,8 @@ struct timer {
 	uint64_t deadline_ns;
 	timer_fn_t fn;
 	void *arg;
-	struct timer *next; /* this CPU's queue, by deadline */
+	struct timer *next; /* its CPU's queue, by deadline */
+	unsigned cpu;       /* the CPU it was started on */
 	bool pending;
 };
 
@@ -30,7 +31,12 @@ void timer_init_cpu(void);
  */
 void timer_start(struct timer *t, uint64_t deadline_ns, timer_fn_t fn, void *arg);
 
-/* Return: true if t was pending and now will not run. */
+/*
+ * Stop t from running. Works from any CPU; if t's callback is running on
+ * another CPU, waits until it has returned (so t may be freed afterwards).
+ * Not from t's own callback. Return: true if t was pending and now will
+ * not run.
+ */
 bool timer_cancel(struct timer *t);
 
 /* Local APIC timer ticks per millisecond (divide by 16), from calibration. */

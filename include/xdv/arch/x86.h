@@ -109,6 +109,20 @@ static inline void invlpg(uintptr_t va)
 static inline void cli(void) { __asm__ __volatile__("cli" ::: "memory"); }
 static inline void sti(void) { __asm__ __volatile__("sti" ::: "memory"); }
 static inline void hlt(void) { __asm__ __volatile__("hlt" ::: "memory"); }
+/* The low 64 bits of xmm0 (tests of the FPU state a switch keeps; the
+ * kernel proper never touches vector registers). */
+static inline void xmm0_write_u64(uint64_t v) { __asm__ __volatile__("movq %0, %%xmm0" : : "r"(v)); }
+static inline uint64_t xmm0_read_u64(void)
+{
+	uint64_t v;
+
+	__asm__ __volatile__("movq %%xmm0, %0" : "=r"(v));
+	return v;
+}
+
+/* Enable interrupts and halt: an interrupt cannot slip in between (STI's
+ * one-instruction shadow), so a wake-up IPI is never missed. */
+static inline void safe_halt(void) { __asm__ __volatile__("sti; hlt" ::: "memory"); }
 static inline void cpu_relax(void) { __asm__ __volatile__("pause" ::: "memory"); }
 
 static inline uint64_t read_rflags(void)

@@ -1,0 +1,148 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * process/ private: the thread and process structures, the per-CPU run
+ * queue and the pieces the files of this folder share.
+ *
+ * Lock order (outermost first):
+ *     process_table_lock -> process->lock -> wait_queue.lock
+ *       -> runqueue.lock (two at once: lower CPU number first) -> timer queue
+ * thread_wake() takes a run queue lock, so it may be called with any of the
+ * locks above held, including a wait queue's.
+ */
+#pragma once
+
+#include <xdv/cpu.h>
+#include <xdv/list.h>
+#include <xdv/percpu.h>
+#include <xdv/sched.h>
+#include <xdv/spinlock.h>
+#include "prio_array.h"
+
+#define THREAD_NAME_MAX 16
+
+struct thread {
+	struct cpu_context ctx;  /* first: the switch code hands back &ctx */
+	pid_t tid;
+	char name[THREAD_NAME_MAX];
+	struct process *process;
+	struct list_node process_link; /* process->threads, under process->lock */
+
+	/* Guarded by the run queue lock of CPU `cpu`. */
+	enum thread_state state;
+	unsigned cpu;            /* the CPU it runs on, is queued on, or last ran on */
+	bool on_cpu;             /* its stack is in use (running, or being left) */
+	struct prio_array *array; /* the array it is queued in, or NULL */
+	struct list_node run_link;
+	uint8_t policy;          /* enum sched_policy */
+	int8_t nice;
+	uint8_t rt_priority;
+	uint8_t prio;            /* 0..139, lower runs first */
+	bool is_idle;
+	bool yielding;           /* set by sched_yield for its schedule() */
+	int64_t slice_ns;        /* what is left of its time slice */
+	uint64_t affinity;       /* allowed CPUs */
+
+	/* Accounting: written by the CPU it runs on, under its run queue lock. */
+	uint64_t exec_start_ns;
+	uint64_t runtime_ns;
+	uint64_t nvcsw, nivcsw, migrations;
+	uint64_t cpus_run_on;
+
+	/* Life. */
+	int refs;                /* atomic; the last put frees the thread */
+	thread_fn_t fn;
+	void *arg;
+	int exit_code;
+	struct completion exited;
+	void *kstack;            /* lowest address of its stack (kstack_alloc) */
+	bool static_stack;       /* the boot stack: never freed */
+	void *fpu_alloc;         /* what kmalloc returned for ctx.fpu */
+};
+
+enum process_state {
+	PROCESS_ALIVE,
+	PROCESS_ZOMBIE, /* every thread has exited; the parent has yet to reap it */
+};
+
+struct process {
+	pid_t pid;
+	char name[THREAD_NAME_MAX];
+	struct list_node table_link;   /* the pid hash, under process_table_lock */
+
+	struct spinlock lock;          /* guards the fields below */
+	enum process_state state;
+	struct process *parent;
+	struct list_node children;     /* struct process, by sibling_link */
+	struct list_node sibling_link;
+	struct list_node threads;      /* struct thread, by process_link */
+	unsigned nr_threads;           /* threads not yet exited */
+	int exit_code;
+	bool autoreap;                 /* orphaned: freed at exit, nobody waits */
+	int refs;                      /* atomic: its threads, and its parent until reaped */
+	struct wait_queue child_exit;  /* its threads wait here for children */
+	void *address_space;           /* NULL: kernel only (user space comes later) */
+};
+
+struct runqueue {
+	struct spinlock lock;
+	/* Guarded by lock. */
+	struct prio_array arrays[2];
+	struct prio_array *active;
+	struct prio_array *expired;
+	unsigned nr_running;     /* queued plus the running one (idle not counted) */
+	struct thread *curr;
+	struct thread *idle;
+	unsigned cpu;
+	uint64_t switches;
+	uint64_t steals;
+	uint64_t busy_ns, idle_ns;
+	uint64_t last_balance_ns;
+	bool tick_armed;         /* this CPU's scheduler tick is running */
+};
+
+extern struct runqueue runqueues[MAX_CPUS];
+
+/* ---- sched.c ---- */
+unsigned sched_prio_of(unsigned policy, int nice, unsigned rt_priority);
+int64_t sched_slice_of(const struct thread *t);
+void sched_enqueue(struct runqueue *rq, struct thread *t, bool at_head);
+void sched_dequeue(struct runqueue *rq, struct thread *t);
+void sched_preempt_check(struct runqueue *rq, struct thread *t);
+struct runqueue *sched_lock_thread_rq(struct thread *t, uint64_t *flags);
+void rq_unlock_restore(struct runqueue *rq, uint64_t flags);
+void sched_start_thread(struct thread *t);
+void sched_prepare_context(struct thread *t);
+__noreturn void sched_exit_current(void);
+uint64_t sched_online_mask(void);
+
+/* ---- balance.c ---- */
+unsigned sched_pick_cpu(const struct thread *t, bool waking);
+bool sched_steal(struct runqueue *rq);
+void sched_balance_tick(struct runqueue *rq, uint64_t now);
+void sched_migrate_queued(struct thread *t, struct runqueue *from, unsigned to);
+void double_rq_lock(struct runqueue *a, struct runqueue *b);
+void double_rq_unlock(struct runqueue *a, struct runqueue *b);
+
+/* ---- thread.c ---- */
+struct thread *thread_alloc(struct process *proc, const struct thread_attr *attr, int *err);
+void thread_get(struct thread *t);
+void thread_put(struct thread *t);
+int thread_apply_attr(struct thread *t, const struct thread_attr *attr);
+struct thread *thread_alloc_idle(unsigned cpu);
+struct thread *thread_adopt_boot_context(void);
+
+/* ---- process.c ---- */
+void process_thread_exited(struct thread *t);
+int process_add_thread(struct process *p, struct thread *t); /* -EINVAL: exiting */
+void process_get(struct process *p);
+void process_put(struct process *p);
+void process_init(void);
+
+/* ---- pid.c ---- */
+int pid_alloc(void);          /* a free id, or -EAGAIN */
+void pid_free(pid_t pid);
+
+/* Limits, counted atomically (thread.c). */
+extern unsigned nr_threads_live, nr_processes_live;
+bool counter_take(unsigned *counter, unsigned limit);
+void counter_give(unsigned *counter);
