@@ -104,6 +104,15 @@ static bool timer_interrupt(void *unused)
 	return true;
 }
 
+void timer_reprogram(void)
+{
+	struct timer_queue *q = &queues[cpu_index()];
+
+	spin_lock(&q->lock);
+	timer_program(q->first);
+	spin_unlock(&q->lock);
+}
+
 void timer_start(struct timer *t, uint64_t deadline_ns, timer_fn_t fn, void *arg)
 {
 	uint64_t flags = read_rflags();

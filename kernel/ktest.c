@@ -25,11 +25,14 @@
 #include <xdv/cmdline.h>
 #include <xdv/drivers.h>
 #include <xdv/printk.h>
+#include <xdv/arch/x86.h>
 #include <xdv/string.h>
 
 #define KTEST_SUITES_MAX  128
 /* Suites that fail on purpose: run only when the filter names them. */
 #define KTEST_MUST_PREFIX "ktest_must_"
+
+#define RFLAGS_IF (1UL << 9)
 
 extern const struct ktest_case _ktest_start[], _ktest_end[];
 
@@ -143,9 +146,18 @@ static bool ktest_run_suite(const char *suite, unsigned index, const char *glob,
 		if (strcmp(c->suite, suite) || !ktest_is_selected(c, glob))
 			continue;
 		struct ktest t = { 0 };
+		uint64_t flags = read_rflags();
 
 		c->run(&t);
 		n++;
+		/* A test must hand back the CPU as it got it: interrupts too. */
+		if ((read_rflags() ^ flags) & RFLAGS_IF) {
+			ktest_check(&t, false, __FILE__, __LINE__, "interrupts as the test found them");
+			if (flags & RFLAGS_IF)
+				sti();
+			else
+				cli();
+		}
 		if (t.failed) {
 			suite_failed = true;
 			tot->failed++;

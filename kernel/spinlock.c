@@ -30,10 +30,9 @@ void spin_lock_init(struct spinlock *lock, const char *name)
 	lock->owner_cpu = -1;
 }
 
-void spin_lock(struct spinlock *lock)
+/* The lock itself, without the preemption count. */
+static void raw_spin_lock(struct spinlock *lock)
 {
-	preempt_disable(); /* a lock holder must not be switched away from */
-
 	int16_t me = current_cpu();
 
 	if (unlikely(lock->owner_cpu == me))
@@ -48,6 +47,18 @@ void spin_lock(struct spinlock *lock)
 		cpu_relax();
 	}
 	lock->owner_cpu = me;
+}
+
+static void raw_spin_unlock(struct spinlock *lock)
+{
+	lock->owner_cpu = -1;
+	__atomic_store_n(&lock->serving, (uint16_t)(lock->serving + 1), __ATOMIC_RELEASE);
+}
+
+void spin_lock(struct spinlock *lock)
+{
+	preempt_disable(); /* a lock holder must not be switched away from */
+	raw_spin_lock(lock);
 }
 
 bool spin_trylock(struct spinlock *lock)
@@ -69,8 +80,7 @@ bool spin_trylock(struct spinlock *lock)
 
 void spin_unlock(struct spinlock *lock)
 {
-	lock->owner_cpu = -1;
-	__atomic_store_n(&lock->serving, (uint16_t)(lock->serving + 1), __ATOMIC_RELEASE);
+	raw_spin_unlock(lock);
 	preempt_enable();
 }
 
@@ -84,17 +94,16 @@ uint64_t spin_lock_irqsave(struct spinlock *lock)
 	uint64_t flags = read_rflags();
 
 	cli();
-	spin_lock(lock);
+	preempt_disable();
+	raw_spin_lock(lock);
 	return flags;
 }
 
 void spin_unlock_irqrestore(struct spinlock *lock, uint64_t flags)
 {
-	/* Interrupts come back before preemption may switch (in spin_unlock
-	 * they are still off, so it cannot), then preemption is checked. */
-	preempt_disable();
-	spin_unlock(lock);
+	raw_spin_unlock(lock);
 	if (flags & (1UL << 9)) /* IF was set */
 		sti();
+	/* With interrupts back, a switch asked for meanwhile happens here. */
 	preempt_enable();
 }

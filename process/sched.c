@@ -363,19 +363,9 @@ void sched_irq_exit(bool interrupted_with_irqs_on)
 		__schedule(true);
 }
 
-void preempt_disable(void)
+void preempt_schedule(void)
 {
-	if (nr_cpus)
-		this_cpu_preempt_add(1);
-}
-
-void preempt_enable(void)
-{
-	if (!nr_cpus)
-		return;
-	this_cpu_preempt_add(-1);
-	if (unlikely(this_cpu()->need_resched) && sched_running &&
-	    !this_cpu_preempt_count() && (read_rflags() & RFLAGS_IF) &&
+	if (sched_running && !this_cpu_preempt_count() && (read_rflags() & RFLAGS_IF) &&
 	    !this_cpu()->irq_nesting)
 		__schedule(true);
 }

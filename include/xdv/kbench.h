@@ -33,5 +33,12 @@ struct kbench_case {
 			#bname, kbench_fn_##bname, (nops) };                   \
 	static uint64_t kbench_fn_##bname(uint64_t n)
 
+/*
+ * For a body that measures only part of its work (a latency inside a
+ * loop that also sets up each round): the nanoseconds to report instead
+ * of the body's whole running time.
+ */
+void kbench_set_elapsed(uint64_t ns);
+
 /* Run the benchmarks the command line asks for (none without `bench`). */
 void kbench_run_requested(void);

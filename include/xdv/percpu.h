@@ -75,6 +75,15 @@ static inline void this_cpu_preempt_add(int delta)
 			     : "cc", "memory");
 }
 
+static inline bool this_cpu_need_resched(void)
+{
+	bool v;
+
+	__asm__ __volatile__("movb %%gs:%c1, %0"
+			     : "=q"(v) : "i"(offsetof(struct percpu, need_resched)) : "memory");
+	return v;
+}
+
 static inline unsigned this_cpu_preempt_count(void)
 {
 	unsigned v;

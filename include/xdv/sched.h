@@ -30,6 +30,7 @@
 #include <xdv/compiler.h>
 #include <xdv/config.h>
 #include <xdv/list.h>
+#include <xdv/percpu.h>
 #include <xdv/spinlock.h>
 
 typedef int32_t pid_t;
@@ -227,9 +228,27 @@ void schedule(void);
  */
 bool thread_wake(struct thread *t);
 
-/* Preemption of this CPU's thread is off between these (they nest). */
-void preempt_disable(void);
-void preempt_enable(void);
+/*
+ * Preemption of this CPU's thread is off between these (they nest); every
+ * spinlock holds it off. Inline: they are on every lock's path.
+ */
+static inline void preempt_disable(void)
+{
+	if (likely(nr_cpus))
+		this_cpu_preempt_add(1);
+}
+
+/* The slow half of preempt_enable: switch now if that is allowed. */
+void preempt_schedule(void);
+
+static inline void preempt_enable(void)
+{
+	if (likely(nr_cpus)) {
+		this_cpu_preempt_add(-1);
+		if (unlikely(this_cpu_need_resched()))
+			preempt_schedule();
+	}
+}
 
 /* Complain (once per call site) if the caller may not block here. */
 #define might_sleep() sched_might_sleep(__FILE__, __LINE__)

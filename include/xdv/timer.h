@@ -39,6 +39,10 @@ void timer_start(struct timer *t, uint64_t deadline_ns, timer_fn_t fn, void *arg
  */
 bool timer_cancel(struct timer *t);
 
+/* Arm this CPU's APIC timer for its queue again, after code (a test) that
+ * used the timer directly. Context: interrupts off. */
+void timer_reprogram(void);
+
 /* Local APIC timer ticks per millisecond (divide by 16), from calibration. */
 uint64_t timer_lapic_ticks_per_ms(void);
 
