@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
- * In-kernel tests of the scheduler: fairness, real-time preemption,
- * priorities, affinity, spreading over CPUs, sleeps, the FPU state a
- * switch keeps, and thread life (exit codes, bad attributes).
+ * In-kernel tests of the scheduler: priorities, the real-time classes,
+ * affinity, spreading and balancing over CPUs, sleeps, the FPU state a
+ * switch keeps, thread life (exit codes, bad attributes, leaks); and, in
+ * the timing_sched suite, fairness, nice levels and preemption latency.
  *
  * The tests run in the boot thread, which is pinned to CPU 0. Threads that
  * must share one CPU are pinned to the last CPU (CPU 0 with -smp 1), so
@@ -78,102 +79,7 @@ static bool run_hogs(struct ktest *t, struct hog *hogs, const struct thread_attr
 	return ok;
 }
 
-KTEST(sched, equal_threads_share_one_cpu_within_20_percent)
-{
-	struct hog hogs[FAIR_THREADS];
-	struct thread_attr attrs[FAIR_THREADS];
-	uint64_t total = 0;
-
-	for (unsigned i = 0; i < FAIR_THREADS; i++)
-		attrs[i] = (struct thread_attr){ .name = "fair", .affinity = 1ULL << last_cpu() };
-	if (!run_hogs(t, hogs, attrs, FAIR_THREADS, 300 * MS))
-		return;
-	for (unsigned i = 0; i < FAIR_THREADS; i++)
-		total += hogs[i].runtime_ns;
-
-	uint64_t mean = total / FAIR_THREADS;
-
-	ktest_note(t, "CPU time of %u equal threads: %lu, %lu, %lu us", FAIR_THREADS,
-		   (unsigned long)(hogs[0].runtime_ns / 1000), (unsigned long)(hogs[1].runtime_ns / 1000),
-		   (unsigned long)(hogs[2].runtime_ns / 1000));
-
-	for (unsigned i = 0; i < FAIR_THREADS; i++) {
-		KTEST_EXPECT(t, hogs[i].runtime_ns * 10 >= mean * 8);
-		KTEST_EXPECT(t, hogs[i].runtime_ns * 10 <= mean * 12);
-	}
-	/* Together they had the CPU for most of the window. */
-	KTEST_EXPECT(t, total >= 200 * MS);
-}
-
-KTEST(sched, lower_nice_gets_more_cpu_and_higher_nice_still_runs)
-{
-	struct hog hogs[2];
-	struct thread_attr attrs[2] = {
-		{ .name = "nice-10", .nice = -10, .affinity = 1ULL << last_cpu() },
-		{ .name = "nice+10", .nice = 10, .affinity = 1ULL << last_cpu() },
-	};
-
-	if (!run_hogs(t, hogs, attrs, 2, 300 * MS))
-		return;
-	/* Slices of 15 ms and 5 ms: about 3 to 1. */
-	KTEST_EXPECT(t, hogs[0].runtime_ns >= 2 * hogs[1].runtime_ns);
-	KTEST_EXPECT(t, hogs[1].runtime_ns >= 20 * MS);
-}
-
 /* ---- real time ---- */
-
-struct rt_probe {
-	volatile uint64_t started_ns;
-	const volatile uint64_t *hog_spins;
-	uint64_t spins_before, spins_after;
-};
-
-static int rt_probe_main(void *arg)
-{
-	struct rt_probe *p = arg;
-
-	p->started_ns = time_since_boot_ns();
-	p->spins_before = *p->hog_spins;
-	/* FIFO on the hog's CPU: the hog must not run at all meanwhile. */
-	uint64_t until = time_since_boot_ns() + 5 * MS;
-
-	while (time_since_boot_ns() < until)
-		cpu_relax();
-	p->spins_after = *p->hog_spins;
-	return 0;
-}
-
-KTEST(sched, realtime_thread_preempts_normal_one_at_once)
-{
-	unsigned cpu = last_cpu();
-	struct hog hog;
-	volatile bool stop = false;
-	struct thread *hog_thread, *rt_thread;
-	struct thread_attr hog_attr = { .name = "hog", .affinity = 1ULL << cpu };
-	struct thread_attr rt_attr = {
-		.name = "rt", .policy = SCHED_FIFO, .rt_priority = 50, .affinity = 1ULL << cpu,
-	};
-	struct rt_probe probe = { 0 };
-
-	hog = (struct hog){ .stop = &stop };
-	probe.hog_spins = &hog.spins;
-	if (!KTEST_EXPECT_EQ(t, thread_create(kernel_process(), hog_main, &hog, &hog_attr,
-					      &hog_thread), 0))
-		return;
-	while (!READ_ONCE(hog.spins))
-		sched_sleep_ns(MS); /* the hog is on its CPU now */
-
-	uint64_t t0 = time_since_boot_ns();
-
-	KTEST_EXPECT_EQ(t, thread_create(kernel_process(), rt_probe_main, &probe, &rt_attr,
-					 &rt_thread), 0);
-	KTEST_EXPECT_EQ(t, thread_join(rt_thread, NULL), 0);
-	stop = true;
-	KTEST_EXPECT_EQ(t, thread_join(hog_thread, NULL), 0);
-	/* Well within the hog's 10 ms slice. */
-	KTEST_EXPECT(t, probe.started_ns - t0 < 2 * MS);
-	KTEST_EXPECT_EQ(t, probe.spins_after, probe.spins_before);
-}
 
 #define ORDER_THREADS 4
 
@@ -495,4 +401,230 @@ KTEST(sched, cpu_statistics_add_up)
 	}
 	sched_get_cpu_stats(0, &st);
 	KTEST_EXPECT(t, st.nr_running >= 1); /* this thread */
+}
+
+/* ---- real-time classes among themselves ---- */
+
+struct rt_spinner {
+	uint64_t length_ns;
+	uint64_t started_ns, ended_ns, runtime_ns;
+};
+
+static int rt_spinner_main(void *arg)
+{
+	struct rt_spinner *s = arg;
+	struct thread_stats st;
+
+	s->started_ns = time_since_boot_ns();
+	while (time_since_boot_ns() < s->started_ns + s->length_ns)
+		cpu_relax();
+	s->ended_ns = time_since_boot_ns();
+	thread_get_stats(thread_current(), &st);
+	s->runtime_ns = st.runtime_ns;
+	return 0;
+}
+
+/* Two threads of one RT policy and priority on one CPU, spinning 60 ms each. */
+static void run_rt_pair(struct ktest *t, enum sched_policy policy, struct rt_spinner s[2])
+{
+	struct thread *th[2];
+	struct thread_attr attr = {
+		.name = "rt-pair", .policy = policy, .rt_priority = 10,
+		.affinity = 1ULL << last_cpu(),
+	};
+
+	/* Outrank both while creating them, so they start together. */
+	KTEST_EXPECT_EQ(t, thread_set_scheduling(thread_current(), SCHED_FIFO, 99), 0);
+	for (unsigned i = 0; i < 2; i++) {
+		s[i] = (struct rt_spinner){ .length_ns = 60 * MS };
+		KTEST_EXPECT_EQ(t, thread_create(kernel_process(), rt_spinner_main, &s[i], &attr,
+						 &th[i]), 0);
+	}
+	KTEST_EXPECT_EQ(t, thread_set_scheduling(thread_current(), SCHED_NORMAL, 0), 0);
+	for (unsigned i = 0; i < 2; i++)
+		KTEST_EXPECT_EQ(t, thread_join(th[i], NULL), 0);
+}
+
+KTEST(sched, fifo_threads_of_one_priority_run_one_after_the_other)
+{
+	struct rt_spinner s[2];
+
+	run_rt_pair(t, SCHED_FIFO, s);
+	/* The second started only when the first had finished. */
+	KTEST_EXPECT(t, s[1].started_ns >= s[0].ended_ns || s[0].started_ns >= s[1].ended_ns);
+}
+
+KTEST(sched, round_robin_threads_of_one_priority_take_turns)
+{
+	struct rt_spinner s[2];
+
+	run_rt_pair(t, SCHED_RR, s);
+	/* Each started before the other ended: they alternated by quantum. */
+	KTEST_EXPECT(t, s[1].started_ns < s[0].ended_ns);
+	KTEST_EXPECT(t, s[0].started_ns < s[1].ended_ns);
+	/* Each was on the CPU for about its 60 ms, not twice that. */
+	KTEST_EXPECT(t, s[0].runtime_ns < 80 * MS);
+	KTEST_EXPECT(t, s[1].runtime_ns < 80 * MS);
+}
+
+/* ---- balancing ---- */
+
+KTEST(sched, threads_queued_on_one_cpu_are_taken_by_the_others)
+{
+	struct hog hogs[8];
+	struct thread *th[8];
+	volatile bool stop = false;
+	unsigned n = MIN(2 * nr_cpus, 8u);
+	uint64_t seen = 0;
+	struct sched_cpu_stats before, after;
+	uint64_t steals_before = 0, steals_after = 0;
+
+	for (unsigned cpu = 0; cpu < nr_cpus; cpu++) {
+		sched_get_cpu_stats(cpu, &before);
+		steals_before += before.steals;
+	}
+	/* All start on the last CPU, then may go anywhere: only balancing
+	 * (idle stealing, the periodic pull) can move them. */
+	for (unsigned i = 0; i < n; i++) {
+		struct thread_attr attr = { .name = "crowd", .affinity = 1ULL << last_cpu() };
+
+		hogs[i] = (struct hog){ .stop = &stop };
+		if (!KTEST_EXPECT_EQ(t, thread_create(kernel_process(), hog_main, &hogs[i], &attr,
+						      &th[i]), 0))
+			return;
+	}
+	for (unsigned i = 0; i < n; i++)
+		KTEST_EXPECT_EQ(t, thread_set_affinity(th[i], ~0ULL), 0);
+	sched_sleep_ns(150 * MS);
+	stop = true;
+	for (unsigned i = 0; i < n; i++) {
+		KTEST_EXPECT_EQ(t, thread_join(th[i], NULL), 0);
+		seen |= hogs[i].cpus;
+	}
+	for (unsigned cpu = 0; cpu < nr_cpus; cpu++) {
+		sched_get_cpu_stats(cpu, &after);
+		steals_after += after.steals;
+	}
+	KTEST_EXPECT_EQ(t, seen, smp_online_mask());
+	if (nr_cpus > 1)
+		KTEST_EXPECT(t, steals_after > steals_before);
+}
+
+/*
+ * ---- timing (suite timing_sched: run only when named, under -icount) ----
+ * These hold measured CPU time and latency against bounds. On a machine
+ * whose virtual CPUs the host may stop at any moment, a stopped CPU's
+ * thread is charged the host's time; QEMU's -icount makes guest time count
+ * guest instructions instead, so the figures mean what they say and repeat.
+ */
+
+KTEST(timing_sched, equal_threads_share_one_cpu_within_20_percent)
+{
+	struct hog hogs[FAIR_THREADS];
+	struct thread_attr attrs[FAIR_THREADS];
+	uint64_t total = 0;
+
+	for (unsigned i = 0; i < FAIR_THREADS; i++)
+		attrs[i] = (struct thread_attr){ .name = "fair", .affinity = 1ULL << last_cpu() };
+	if (!run_hogs(t, hogs, attrs, FAIR_THREADS, 300 * MS))
+		return;
+	for (unsigned i = 0; i < FAIR_THREADS; i++)
+		total += hogs[i].runtime_ns;
+
+	uint64_t mean = total / FAIR_THREADS;
+
+	ktest_note(t, "CPU time of %u equal threads: %lu, %lu, %lu us", FAIR_THREADS,
+		   (unsigned long)(hogs[0].runtime_ns / 1000), (unsigned long)(hogs[1].runtime_ns / 1000),
+		   (unsigned long)(hogs[2].runtime_ns / 1000));
+
+	for (unsigned i = 0; i < FAIR_THREADS; i++) {
+		KTEST_EXPECT(t, hogs[i].runtime_ns * 10 >= mean * 8);
+		KTEST_EXPECT(t, hogs[i].runtime_ns * 10 <= mean * 12);
+	}
+	/* Together they had the CPU for most of the window. */
+	KTEST_EXPECT(t, total >= 200 * MS);
+}
+
+KTEST(timing_sched, lower_nice_gets_more_cpu_and_higher_nice_still_runs)
+{
+	struct hog hogs[2];
+	struct thread_attr attrs[2] = {
+		{ .name = "nice-10", .nice = -10, .affinity = 1ULL << last_cpu() },
+		{ .name = "nice+10", .nice = 10, .affinity = 1ULL << last_cpu() },
+	};
+
+	if (!run_hogs(t, hogs, attrs, 2, 300 * MS))
+		return;
+	/* Slices of 15 ms and 5 ms: about 3 to 1. */
+	KTEST_EXPECT(t, hogs[0].runtime_ns >= 2 * hogs[1].runtime_ns);
+	KTEST_EXPECT(t, hogs[1].runtime_ns >= 20 * MS);
+}
+
+struct rt_probe {
+	struct completion go;
+	volatile uint64_t started_ns;
+	const volatile uint64_t *hog_spins;
+	uint64_t spins_before, spins_after;
+};
+
+static int rt_probe_main(void *arg)
+{
+	struct rt_probe *p = arg;
+
+	wait_for_completion(&p->go);
+	p->started_ns = time_since_boot_ns();
+	p->spins_before = *p->hog_spins;
+	/* FIFO on the hog's CPU: the hog must not run at all meanwhile. */
+	uint64_t until = time_since_boot_ns() + 5 * MS;
+
+	while (time_since_boot_ns() < until)
+		cpu_relax();
+	p->spins_after = *p->hog_spins;
+	return 0;
+}
+
+KTEST(timing_sched, realtime_thread_preempts_normal_one_at_once)
+{
+	unsigned cpu = last_cpu();
+	struct hog hog;
+	volatile bool stop = false;
+	struct thread *hog_thread, *rt_thread;
+	struct thread_attr hog_attr = { .name = "hog", .affinity = 1ULL << cpu };
+	struct thread_attr rt_attr = {
+		.name = "rt", .policy = SCHED_FIFO, .rt_priority = 50, .affinity = 1ULL << cpu,
+	};
+	struct rt_probe probe = { 0 };
+
+	hog = (struct hog){ .stop = &stop };
+	probe.hog_spins = &hog.spins;
+	completion_init(&probe.go);
+	/* The RT thread first blocks; then the hog takes the CPU. */
+	if (!KTEST_EXPECT_EQ(t, thread_create(kernel_process(), rt_probe_main, &probe, &rt_attr,
+					      &rt_thread), 0))
+		return;
+	if (!KTEST_EXPECT_EQ(t, thread_create(kernel_process(), hog_main, &hog, &hog_attr,
+					      &hog_thread), 0))
+		return;
+	while (!READ_ONCE(hog.spins))
+		sched_sleep_ns(MS); /* the hog is on its CPU now */
+
+	/* Wake the RT thread; nothing may run here between the clock read and
+	 * the wake-up (with one CPU the hog would). */
+	uint64_t flags = read_rflags();
+
+	cli();
+
+	uint64_t t0 = time_since_boot_ns();
+
+	complete(&probe.go);
+	if (flags & (1UL << 9))
+		sti();
+	KTEST_EXPECT_EQ(t, thread_join(rt_thread, NULL), 0);
+	stop = true;
+	KTEST_EXPECT_EQ(t, thread_join(hog_thread, NULL), 0);
+	/* Well within the hog's 10 ms slice. */
+	KTEST_EXPECT(t, probe.started_ns - t0 < MS);
+	KTEST_EXPECT_EQ(t, probe.spins_after, probe.spins_before);
+	ktest_note(t, "RT thread ran %lu ns after its wake-up",
+		   (unsigned long)(probe.started_ns - t0));
 }

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
- * In-kernel tests of blocking and of processes: wait queues under a
- * producer/consumer stress across CPUs, mutexes, semaphores, completions,
- * timed waits, the worker threads, waiting for children and the process
- * limit.
+ * In-kernel tests of blocking and of processes: mutexes, semaphores,
+ * completions, timed waits, the worker threads, waiting for children; and
+ * in the stress_sched suite (run only when named) wait queues under a
+ * producer/consumer stress across CPUs and the process and thread limits.
  */
 #include <xdv/errno.h>
 #include <xdv/ktest.h>
@@ -101,7 +101,7 @@ static int consumer_main(void *arg)
 	}
 }
 
-KTEST(sched_sync, producers_and_consumers_lose_no_wakeup_across_cpus)
+KTEST(stress_sched, producers_and_consumers_lose_no_wakeup_across_cpus)
 {
 	static struct ring r;
 	struct thread *th[PRODUCERS + CONSUMERS];
@@ -386,7 +386,7 @@ KTEST(sched_process, orphans_are_adopted_and_reaped_by_the_kernel)
 	KTEST_EXPECT_EQ(t, sched_nr_processes(), before);
 }
 
-KTEST(sched_process, process_beyond_the_limit_fails_with_eagain_and_kernel_goes_on)
+KTEST(stress_sched, process_beyond_the_limit_fails_with_eagain_and_kernel_goes_on)
 {
 	struct completion release;
 	unsigned before = sched_nr_processes();
@@ -432,7 +432,7 @@ static int park_until(void *arg)
 	return 0;
 }
 
-KTEST(sched_process, thread_beyond_the_limit_fails_with_eagain)
+KTEST(stress_sched, thread_beyond_the_limit_fails_with_eagain)
 {
 	static struct thread *th[CONFIG_MAX_THREADS];
 	struct completion release;

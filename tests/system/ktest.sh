@@ -15,12 +15,7 @@ for m in pc q35 uefi; do
 	# shellcheck disable=SC2046
 	qemu_boot "$log" "$(machine_timeout "$m")" "" $(machine_args "$m") -m 256M -cdrom "$iso"
 	read -r kp kf < <(count_ktap "$log")
-	# Report every leaf result, so `make test` counts them one by one.
-	tr -d '\r' < "$log" | sed 's/^\[[ 0-9.]*\] //' | awk -v m="$m" '
-		/^  KTAP version/ { next }
-		/^  # Subtest: / { suite = $3 }
-		/^  ok [0-9]+ /     { sub(/^  ok [0-9]+ /, ""); print "ok - ktest_" m "_" suite "." $0 }
-		/^  not ok [0-9]+ / { sub(/^  not ok [0-9]+ /, ""); print "not ok - ktest_" m "_" suite "." $0 }'
+	report_ktap "$log" "ktest_$m"
 	if [ "$QEMU_STATUS" = 33 ] && [ "$kf" = 0 ] && [ "$kp" -gt 0 ]; then
 		pass "ktest_${m}_run_exits_with_pass_status"
 	else

@@ -115,6 +115,16 @@ make_iso() {
 	echo "$BUILD/test/$name.iso"
 }
 
+# report_ktap LOG PREFIX: one "ok - PREFIX_suite.test" line per KTAP leaf
+# result of LOG, so that `make test` counts in-kernel tests one by one.
+report_ktap() {
+	tr -d '\r' < "$1" | sed 's/^\[[ 0-9.]*\] //' | awk -v p="$2" '
+		/^  KTAP version/ { next }
+		/^  # Subtest: / { suite = $3 }
+		/^  ok [0-9]+ /     { sub(/^  ok [0-9]+ /, ""); print "ok - " p "_" suite "." $0 }
+		/^  not ok [0-9]+ / { sub(/^  not ok [0-9]+ /, ""); print "not ok - " p "_" suite "." $0 }'
+}
+
 # count_ktap LOG: print "PASSED FAILED" for the leaf test lines of a KTAP log.
 count_ktap() {
 	tr -d '\r' < "$1" | sed 's/^\[[ 0-9.]*\] //' | awk '

@@ -1,0 +1,42 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+# The scheduler's in-kernel tests on one CPU and on four. The sched*
+# suites (priorities, RT classes, affinity, spreading and balancing,
+# sleeps, FPU state, mutexes, semaphores, workers, processes) and the
+# stress_sched suite (a producer/consumer stress across CPUs, the process
+# and thread limits) run with QEMU's CPUs truly in parallel; the
+# timing_sched suite (fairness, nice levels, preemption latency) runs
+# under -icount, where guest time counts guest instructions, so a host
+# that stops a virtual CPU cannot skew what it measures. Each KTAP leaf
+# counts as a test; QEMU must end with the pass status (33).
+. "$(dirname "$0")/lib.sh"
+
+ICOUNT="-icount shift=0,sleep=off"
+
+run() { # run NAME ISO MIN-PASSED QEMU-ARGS...
+	local name=$1 image=$2 min=$3
+	shift 3
+	local log=$LOGDIR/$name.log
+	qemu_boot "$log" 300 "" -machine q35 -m 256M -cdrom "$image" "$@"
+	read -r kp kf < <(count_ktap "$log")
+	report_ktap "$log" "$name"
+	if [ "$QEMU_STATUS" = 33 ] && [ "$kf" = 0 ] && [ "$kp" -ge "$min" ]; then
+		pass "${name}_run_exits_with_pass_status"
+	else
+		fail "${name}_run_exits_with_pass_status" \
+			"QEMU status: $QEMU_STATUS (want 33), KTAP: $kp passed, $kf failed"
+		show_log "$log"
+	fi
+}
+
+iso=$(make_iso sched "ktest=sched* debug_exit=0xf4") || exit 1
+stress_iso=$(make_iso sched-stress "ktest=stress_sched debug_exit=0xf4") || exit 1
+timing_iso=$(make_iso sched-timing "ktest=timing_sched debug_exit=0xf4") || exit 1
+for cpus in 1 4; do
+	run "sched_smp$cpus" "$iso" 20 -smp "$cpus"
+	run "sched_stress_smp$cpus" "$stress_iso" 3 -smp "$cpus"
+	# shellcheck disable=SC2086
+	run "sched_timing_smp$cpus" "$timing_iso" 3 -smp "$cpus" $ICOUNT
+	grep -a -h "# RT thread ran\|# CPU time of" "$LOGDIR/sched_timing_smp$cpus.log" |
+		sed "s/^\[[ 0-9.]*\] *#/# smp $cpus:/"
+done
