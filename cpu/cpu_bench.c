@@ -78,6 +78,7 @@ static void fired(struct timer *t, void *arg)
 KBENCH(timer_interrupt_arm_to_callback, 20000)
 {
 	struct timer t;
+	uint64_t flags = read_rflags();
 
 	for (uint64_t i = 0; i < n; i++) {
 		volatile bool done = false;
@@ -91,5 +92,7 @@ KBENCH(timer_interrupt_arm_to_callback, 20000)
 			cli();
 		}
 	}
+	if (flags & (1UL << 9))
+		sti();
 	return n;
 }

@@ -14,6 +14,7 @@
 #include <xdv/ktest.h>
 #include <xdv/printk.h>
 #include <xdv/time.h>
+#include <xdv/arch/x86.h>
 
 extern const struct kbench_case _kbench_start[], _kbench_end[];
 
@@ -27,6 +28,8 @@ void kbench_set_elapsed(uint64_t ns)
 /* Time n ops of b. Return: nanoseconds, or 0 if the body refused to run. */
 static uint64_t kbench_time(const struct kbench_case *b, uint64_t n, uint64_t *done)
 {
+	uint64_t flags = read_rflags();
+
 	elapsed_override = 0;
 
 	uint64_t start = time_since_boot_ns();
@@ -34,6 +37,15 @@ static uint64_t kbench_time(const struct kbench_case *b, uint64_t n, uint64_t *d
 	*done = b->run(n);
 
 	uint64_t ns = time_since_boot_ns() - start;
+
+	/* A body must hand back the CPU as it got it: interrupts too. */
+	if ((read_rflags() ^ flags) & (1UL << 9)) {
+		pr_warn("bench: %s left interrupts %s\n", b->name, (flags & (1UL << 9)) ? "off" : "on");
+		if (flags & (1UL << 9))
+			sti();
+		else
+			cli();
+	}
 
 	return elapsed_override ? elapsed_override : ns;
 }
