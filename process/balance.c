@@ -85,7 +85,7 @@ void double_rq_unlock(struct runqueue *a, struct runqueue *b)
  * CPU `to` or, if its affinity changed meanwhile, on one it allows.
  * Context: interrupts off; no run queue lock held.
  */
-void sched_migrate_queued(struct thread *t, struct runqueue *from __unused, unsigned to)
+void sched_migrate_queued(struct thread *t, unsigned to)
 {
 	for (;;) {
 		struct runqueue *rq = &runqueues[to];

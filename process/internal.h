@@ -119,7 +119,7 @@ uint64_t sched_online_mask(void);
 unsigned sched_pick_cpu(const struct thread *t, bool waking);
 bool sched_steal(struct runqueue *rq);
 void sched_balance_tick(struct runqueue *rq, uint64_t now);
-void sched_migrate_queued(struct thread *t, struct runqueue *from, unsigned to);
+void sched_migrate_queued(struct thread *t, unsigned to);
 void double_rq_lock(struct runqueue *a, struct runqueue *b);
 void double_rq_unlock(struct runqueue *a, struct runqueue *b);
 

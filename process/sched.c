@@ -241,7 +241,7 @@ static void sched_finish_switch(struct thread *prev)
 	if (must_move) {
 		unsigned to = sched_pick_cpu(prev, false);
 
-		sched_migrate_queued(prev, NULL, to);
+		sched_migrate_queued(prev, to);
 	}
 	if (dead)
 		thread_put(prev);
@@ -430,7 +430,7 @@ bool thread_wake(struct thread *t)
 		/* Moving: nobody touches a READY thread that is in no queue. */
 		t->state = THREAD_READY;
 		spin_unlock(&rq->lock);
-		sched_migrate_queued(t, NULL, to);
+		sched_migrate_queued(t, to);
 		if (flags & RFLAGS_IF)
 			sti();
 		return true;
@@ -451,7 +451,7 @@ void sched_start_thread(struct thread *t)
 	cli();
 	t->cpu = to;
 	t->state = THREAD_READY;
-	sched_migrate_queued(t, NULL, to);
+	sched_migrate_queued(t, to);
 	if (flags & RFLAGS_IF)
 		sti();
 }

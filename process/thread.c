@@ -354,7 +354,7 @@ int thread_set_affinity(struct thread *t, uint64_t mask)
 		rq->nr_running--;
 		t->state = THREAD_READY;
 		spin_unlock(&rq->lock);
-		sched_migrate_queued(t, NULL, sched_pick_cpu(t, false));
+		sched_migrate_queued(t, sched_pick_cpu(t, false));
 		if (flags & (1UL << 9))
 			sti();
 		return 0;
