@@ -12,6 +12,7 @@
 #include <xdv/acpi.h>
 #include <xdv/errno.h>
 #include "cpu/acpi_builder.h"
+#include "xorshift.h"
 
 static struct acpib_qemu q;
 static struct acpi_info info;
@@ -21,10 +22,7 @@ static uint64_t rng_state = 0x9e3779b97f4a7c15ull;
 
 static uint32_t rng(void)
 {
-	rng_state ^= rng_state >> 12;
-	rng_state ^= rng_state << 25;
-	rng_state ^= rng_state >> 27;
-	return (uint32_t)((rng_state * 0x2545f4914f6cdd1dull) >> 32);
+	return (uint32_t)(xorshift64star(&rng_state) >> 32);
 }
 
 static void check_invariants(int ret)

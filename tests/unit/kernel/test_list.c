@@ -9,6 +9,7 @@
 #include <criterion/criterion.h>
 #include <string.h>
 #include <xdv/list.h>
+#include "xorshift.h"
 
 struct item {
 	int id;
@@ -278,15 +279,11 @@ Test(list, list_for_each_safe_move_to_other_list_keeps_walking)
 
 /* ---- randomized run against a model ----------------------------------- */
 
-/* A small fixed-seed generator (xorshift64*), so failures reproduce. */
 static uint64_t rng_state;
 
 static uint64_t rng(void)
 {
-	rng_state ^= rng_state >> 12;
-	rng_state ^= rng_state << 25;
-	rng_state ^= rng_state >> 27;
-	return rng_state * 0x2545f4914f6cdd1dull;
+	return xorshift64star(&rng_state);
 }
 
 Test(list, list_random_ops_match_array_model)

@@ -18,6 +18,7 @@
 #include <criterion/criterion.h>
 #include <stdlib.h>
 #include <string.h>
+#include "xorshift.h"
 
 #define MODEL_CACHES 4
 
@@ -41,11 +42,7 @@ static uint64_t model_rng;
 
 static uint64_t model_rand(void)
 {
-	/* xorshift64* */
-	model_rng ^= model_rng >> 12;
-	model_rng ^= model_rng << 25;
-	model_rng ^= model_rng >> 27;
-	return model_rng * 0x2545F4914F6CDD1Dull;
+	return xorshift64star(&model_rng);
 }
 
 static size_t model_rand_range(size_t lo, size_t hi)

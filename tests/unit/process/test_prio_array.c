@@ -10,6 +10,7 @@
 #include <criterion/criterion.h>
 #include <string.h>
 #include "../../../process/prio_array.h"
+#include "xorshift.h"
 
 /* What the array holds: an id to check order by, and the level it is at. */
 struct entry {
@@ -296,15 +297,11 @@ Test(prio_array, nr_counts_adds_and_removes)
 
 /* ---- randomized run against a model ----------------------------------- */
 
-/* A small fixed-seed generator (xorshift64*), so failures reproduce. */
 static uint64_t rng_state;
 
 static uint64_t rng(void)
 {
-	rng_state ^= rng_state >> 12;
-	rng_state ^= rng_state << 25;
-	rng_state ^= rng_state >> 27;
-	return rng_state * 0x2545f4914f6cdd1dull;
+	return xorshift64star(&rng_state);
 }
 
 /* The model: per level, the ids front to back. */
