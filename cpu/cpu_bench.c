@@ -92,7 +92,6 @@ KBENCH(timer_interrupt_arm_to_callback, 20000)
 			cli();
 		}
 	}
-	if (flags & (1UL << 9))
-		sti();
+	irq_restore(flags);
 	return n;
 }

@@ -47,7 +47,7 @@ KTEST(spinlock, trylock_fails_while_held_and_order_is_kept)
 	spin_unlock(&lock);
 	uint64_t flags = spin_lock_irqsave(&lock);
 
-	KTEST_EXPECT(t, !(read_rflags() & (1UL << 9)));
+	KTEST_EXPECT(t, !(read_rflags() & RFLAGS_IF));
 	spin_unlock_irqrestore(&lock, flags);
 	KTEST_EXPECT_EQ(t, lock.next, lock.serving);
 }
@@ -87,8 +87,7 @@ KTEST(timer, lapic_timer_agrees_with_tsc_within_2_percent)
 		best_error = MIN(best_error, error * 1000 / expect); /* per mille */
 	}
 	timer_reprogram();
-	if (flags & (1UL << 9))
-		sti();
+	irq_restore(flags);
 	if (!KTEST_EXPECT(t, best_error <= 20))
 		printk(LOG_INFO, "    # best window off by %lu per mille (%lu ticks/ms calibrated)\n",
 		       best_error, per_ms);
@@ -116,8 +115,7 @@ KTEST(timer, one_shot_fires_no_earlier_than_deadline)
 		hlt();
 		cli();
 	}
-	if (flags & (1UL << 9))
-		sti();
+	irq_restore(flags);
 	KTEST_EXPECT(t, fired1 >= d1);
 	KTEST_EXPECT(t, fired2 >= d2);
 	KTEST_EXPECT(t, fired2 <= fired1);
@@ -139,7 +137,6 @@ KTEST(timer, cancelled_timer_does_not_run)
 	udelay_ns(3000000);
 	sti();
 	udelay_ns(1000000);
-	if (!(flags & (1UL << 9)))
-		cli();
+	irq_restore(flags);
 	KTEST_EXPECT_EQ(t, fired, 0);
 }

@@ -50,8 +50,7 @@ KTEST(irq, pit_irq0_arrives_through_the_io_apic_override)
 		hlt();
 		cli();
 	}
-	if (flags & (1UL << 9))
-		sti();
+	irq_restore(flags);
 	irq_release(0, count_irq, (void *)&a);
 	irq_release(0, count_irq, (void *)&b);
 	KTEST_EXPECT(t, a >= 1);

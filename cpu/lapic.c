@@ -126,8 +126,7 @@ static void icr_send(uint32_t dest, uint32_t low)
 	apic_write(APIC_ICR_LOW, low);
 	while (apic_read(APIC_ICR_LOW) & ICR_PENDING)
 		cpu_relax();
-	if (flags & (1UL << 9))
-		sti();
+	irq_restore(flags);
 }
 
 void lapic_send_ipi(uint32_t dest, uint8_t vector)

@@ -50,11 +50,6 @@ void udelay_ns(uint64_t ns)
 		cpu_relax();
 }
 
-static unsigned cpu_index(void)
-{
-	return nr_cpus ? this_cpu()->cpu : 0;
-}
-
 /* Program this CPU's APIC timer for the earliest deadline (or stop it). */
 static void timer_program(struct timer *first)
 {
@@ -76,7 +71,7 @@ static void timer_program(struct timer *first)
 
 static bool timer_interrupt(void *unused)
 {
-	unsigned cpu = cpu_index();
+	unsigned cpu = this_cpu_id();
 	struct timer_queue *q = &queues[cpu];
 
 	if (nr_cpus)
@@ -106,7 +101,7 @@ static bool timer_interrupt(void *unused)
 
 void timer_reprogram(void)
 {
-	struct timer_queue *q = &queues[cpu_index()];
+	struct timer_queue *q = &queues[this_cpu_id()];
 
 	spin_lock(&q->lock);
 	timer_program(q->first);
@@ -118,7 +113,7 @@ void timer_start(struct timer *t, uint64_t deadline_ns, timer_fn_t fn, void *arg
 	uint64_t flags = read_rflags();
 
 	cli(); /* stay on this CPU until queued */
-	unsigned cpu = cpu_index();
+	unsigned cpu = this_cpu_id();
 	struct timer_queue *q = &queues[cpu];
 
 	spin_lock(&q->lock);
@@ -154,12 +149,12 @@ bool timer_cancel(struct timer *t)
 		}
 	}
 	/* Another CPU may be in t's callback: wait for it to end. */
-	while (q->running == t && t->cpu != cpu_index()) {
+	while (q->running == t && t->cpu != this_cpu_id()) {
 		spin_unlock(&q->lock);
 		cpu_relax();
 		spin_lock(&q->lock);
 	}
-	if (t->cpu == cpu_index())
+	if (t->cpu == this_cpu_id())
 		timer_program(q->first);
 	spin_unlock_irqrestore(&q->lock, flags);
 	return was_pending;
@@ -197,13 +192,13 @@ static void timer_calibrate(void)
 
 void timer_init_cpu(void)
 {
-	if (cpu_index() == 0) {
+	if (this_cpu_id() == 0) {
 		irq_set_fixed(VECTOR_TIMER, timer_interrupt, NULL, "timer");
 		if (!time_tsc_khz())
 			pr_warn("no calibrated TSC: timers cannot be used\n");
 		else
 			timer_calibrate();
 	}
-	spin_lock_init(&queues[cpu_index()].lock, "timer_queue");
-	queues[cpu_index()].first = NULL;
+	spin_lock_init(&queues[this_cpu_id()].lock, "timer_queue");
+	queues[this_cpu_id()].first = NULL;
 }

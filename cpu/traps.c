@@ -159,7 +159,7 @@ void trap_dispatch(struct trap_frame *frame)
 	if (frame->vector >= 32) {
 		irq_dispatch(frame);
 		/* A switch the interrupt asked for happens on the way out. */
-		sched_irq_exit(frame->rflags & (1UL << 9));
+		sched_irq_exit(frame->rflags & RFLAGS_IF);
 		return;
 	}
 	/* Another CPU panicked and stops this one. */

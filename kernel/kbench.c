@@ -39,12 +39,9 @@ static uint64_t kbench_time(const struct kbench_case *b, uint64_t n, uint64_t *d
 	uint64_t ns = time_since_boot_ns() - start;
 
 	/* A body must hand back the CPU as it got it: interrupts too. */
-	if ((read_rflags() ^ flags) & (1UL << 9)) {
-		pr_warn("bench: %s left interrupts %s\n", b->name, (flags & (1UL << 9)) ? "off" : "on");
-		if (flags & (1UL << 9))
-			sti();
-		else
-			cli();
+	if ((read_rflags() ^ flags) & RFLAGS_IF) {
+		pr_warn("bench: %s left interrupts %s\n", b->name, (flags & RFLAGS_IF) ? "off" : "on");
+		irq_restore(flags);
 	}
 
 	return elapsed_override ? elapsed_override : ns;

@@ -35,8 +35,6 @@
 /* Suites that fail on purpose: run only when the filter names them. */
 #define KTEST_MUST_PREFIX "ktest_must_"
 
-#define RFLAGS_IF (1UL << 9)
-
 extern const struct ktest_case _ktest_start[], _ktest_end[];
 
 bool ktest_glob_match(const char *glob, const char *text)
@@ -159,10 +157,7 @@ static bool ktest_run_suite(const char *suite, unsigned index, const char *glob,
 		/* A test must hand back the CPU as it got it: interrupts too. */
 		if ((read_rflags() ^ flags) & RFLAGS_IF) {
 			ktest_check(&t, false, __FILE__, __LINE__, "interrupts as the test found them");
-			if (flags & RFLAGS_IF)
-				sti();
-			else
-				cli();
+			irq_restore(flags);
 		}
 		if (t.failed) {
 			suite_failed = true;

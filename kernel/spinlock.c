@@ -19,7 +19,7 @@
 static int16_t current_cpu(void)
 {
 	/* Before the per-CPU area exists (early boot) there is only CPU 0. */
-	return nr_cpus ? (int16_t)this_cpu()->cpu : 0;
+	return (int16_t)this_cpu_id();
 }
 
 void spin_lock_init(struct spinlock *lock, const char *name)
@@ -102,8 +102,7 @@ uint64_t spin_lock_irqsave(struct spinlock *lock)
 void spin_unlock_irqrestore(struct spinlock *lock, uint64_t flags)
 {
 	raw_spin_unlock(lock);
-	if (flags & (1UL << 9)) /* IF was set */
-		sti();
+	irq_restore(flags);
 	/* With interrupts back, a switch asked for meanwhile happens here. */
 	preempt_enable();
 }

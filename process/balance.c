@@ -33,8 +33,8 @@ static bool cpu_is_idle(unsigned cpu)
 
 unsigned sched_pick_cpu(const struct thread *t, bool waking)
 {
-	uint64_t allowed = READ_ONCE(t->affinity) & sched_online_mask();
-	unsigned first = waking ? t->cpu : (nr_cpus ? this_cpu()->cpu : 0);
+	uint64_t allowed = READ_ONCE(t->affinity) & smp_online_mask();
+	unsigned first = waking ? t->cpu : this_cpu_id();
 
 	if (!allowed)
 		return first < nr_cpus ? first : 0; /* no online CPU allowed: stay */
@@ -59,7 +59,7 @@ unsigned sched_pick_cpu(const struct thread *t, bool waking)
 	return best;
 }
 
-void double_rq_lock(struct runqueue *a, struct runqueue *b)
+static void double_rq_lock(struct runqueue *a, struct runqueue *b)
 {
 	if (a == b) {
 		spin_lock(&a->lock);
@@ -72,7 +72,7 @@ void double_rq_lock(struct runqueue *a, struct runqueue *b)
 	}
 }
 
-void double_rq_unlock(struct runqueue *a, struct runqueue *b)
+static void double_rq_unlock(struct runqueue *a, struct runqueue *b)
 {
 	spin_unlock(&a->lock);
 	if (a != b)
@@ -92,7 +92,7 @@ void sched_migrate_queued(struct thread *t, unsigned to)
 
 		spin_lock(&rq->lock);
 		if (!(READ_ONCE(t->affinity) & (1ULL << to)) &&
-		    (READ_ONCE(t->affinity) & sched_online_mask())) {
+		    (READ_ONCE(t->affinity) & smp_online_mask())) {
 			spin_unlock(&rq->lock);
 			to = sched_pick_cpu(t, false);
 			continue;
@@ -134,7 +134,7 @@ static int busiest_cpu(unsigned self, unsigned min)
 	unsigned best_load = min - 1;
 
 	for (unsigned cpu = 0; cpu < nr_cpus; cpu++) {
-		if (cpu == self || !(sched_online_mask() & (1ULL << cpu)))
+		if (cpu == self || !(smp_online_mask() & (1ULL << cpu)))
 			continue;
 
 		unsigned load = load_of(cpu);
@@ -185,7 +185,7 @@ bool sched_steal(struct runqueue *rq)
  * A busy CPU's periodic balance: pull from a CPU two threads busier, and
  * wake idle CPUs if threads wait here (they steal when they wake).
  */
-void sched_balance_tick(struct runqueue *rq, uint64_t now __unused)
+void sched_balance_tick(struct runqueue *rq)
 {
 	uint64_t flags = read_rflags();
 
@@ -197,10 +197,9 @@ void sched_balance_tick(struct runqueue *rq, uint64_t now __unused)
 		pull_one(rq, &runqueues[from], 2);
 	if (READ_ONCE(rq->nr_running) >= 2) {
 		for (unsigned cpu = 0; cpu < nr_cpus; cpu++)
-			if (cpu != rq->cpu && (sched_online_mask() & (1ULL << cpu)) &&
+			if (cpu != rq->cpu && (smp_online_mask() & (1ULL << cpu)) &&
 			    cpu_is_idle(cpu))
 				smp_send_reschedule(cpu);
 	}
-	if (flags & (1UL << 9))
-		sti();
+	irq_restore(flags);
 }

@@ -113,19 +113,15 @@ void rq_unlock_restore(struct runqueue *rq, uint64_t flags);
 void sched_start_thread(struct thread *t);
 void sched_prepare_context(struct thread *t);
 __noreturn void sched_exit_current(void);
-uint64_t sched_online_mask(void);
 
 /* ---- balance.c ---- */
 unsigned sched_pick_cpu(const struct thread *t, bool waking);
 bool sched_steal(struct runqueue *rq);
-void sched_balance_tick(struct runqueue *rq, uint64_t now);
+void sched_balance_tick(struct runqueue *rq);
 void sched_migrate_queued(struct thread *t, unsigned to);
-void double_rq_lock(struct runqueue *a, struct runqueue *b);
-void double_rq_unlock(struct runqueue *a, struct runqueue *b);
 
 /* ---- thread.c ---- */
 struct thread *thread_alloc(struct process *proc, const struct thread_attr *attr, int *err);
-void thread_get(struct thread *t);
 void thread_put(struct thread *t);
 int thread_apply_attr(struct thread *t, const struct thread_attr *attr);
 struct thread *thread_alloc_idle(unsigned cpu);

@@ -36,8 +36,6 @@
 #include <xdv/arch/x86.h>
 #include "internal.h"
 
-#define RFLAGS_IF (1UL << 9)
-
 struct runqueue runqueues[MAX_CPUS];
 static struct timer ticks[MAX_CPUS];
 static bool sched_running;
@@ -50,11 +48,6 @@ static inline struct runqueue *this_rq(void)
 struct thread *thread_current(void)
 {
 	return nr_cpus ? this_cpu()->current : NULL;
-}
-
-uint64_t sched_online_mask(void)
-{
-	return smp_online_mask();
 }
 
 /* ---- priorities and slices -------------------------------------------- */
@@ -176,8 +169,7 @@ void rq_unlock_restore(struct runqueue *rq, uint64_t flags)
 {
 	preempt_disable();
 	spin_unlock(&rq->lock);
-	if (flags & RFLAGS_IF)
-		sti();
+	irq_restore(flags);
 	preempt_enable();
 }
 
@@ -215,9 +207,9 @@ static void sched_tick(struct timer *tm __unused, void *arg __unused)
 	spin_unlock(&rq->lock);
 
 	if (balance)
-		sched_balance_tick(rq, now);
+		sched_balance_tick(rq);
 	if (rq->tick_armed)
-		timer_start(&ticks[rq->cpu], now + CONFIG_SCHED_TICK_NS, sched_tick, NULL);
+		tick_arm(rq);
 }
 
 /* ---- switching ------------------------------------------------------------ */
@@ -316,8 +308,7 @@ static void __schedule(bool preempted)
 		else if (!prev->is_idle)
 			prev->nivcsw--;
 		spin_unlock(&rq->lock);
-		if (flags & RFLAGS_IF)
-			sti();
+		irq_restore(flags);
 		return;
 	}
 
@@ -336,8 +327,7 @@ static void __schedule(bool preempted)
 
 	/* prev runs again here, maybe on another CPU, maybe much later. */
 	sched_finish_switch(container_of(last, struct thread, ctx));
-	if (flags & RFLAGS_IF)
-		sti();
+	irq_restore(flags);
 }
 
 void schedule(void)
@@ -392,18 +382,14 @@ void sched_get_cpu_stats(unsigned cpu, struct sched_cpu_stats *out)
 	if (cpu >= nr_cpus || !rq->idle)
 		return;
 
-	uint64_t flags = read_rflags();
+	uint64_t flags = spin_lock_irqsave(&rq->lock);
 
-	cli();
-	spin_lock(&rq->lock);
 	out->nr_running = rq->nr_running;
 	out->switches = rq->switches;
 	out->busy_ns = rq->busy_ns;
 	out->idle_ns = rq->idle_ns;
 	out->steals = rq->steals;
-	spin_unlock(&rq->lock);
-	if (flags & RFLAGS_IF)
-		sti();
+	spin_unlock_irqrestore(&rq->lock, flags);
 }
 
 /* ---- waking ----------------------------------------------------------------- */
@@ -431,8 +417,7 @@ bool thread_wake(struct thread *t)
 		t->state = THREAD_READY;
 		spin_unlock(&rq->lock);
 		sched_migrate_queued(t, to);
-		if (flags & RFLAGS_IF)
-			sti();
+		irq_restore(flags);
 		return true;
 	}
 	rq->nr_running++;
@@ -452,8 +437,7 @@ void sched_start_thread(struct thread *t)
 	t->cpu = to;
 	t->state = THREAD_READY;
 	sched_migrate_queued(t, to);
-	if (flags & RFLAGS_IF)
-		sti();
+	irq_restore(flags);
 }
 
 /* ---- sleeping ----------------------------------------------------------------- */

@@ -617,8 +617,7 @@ KTEST(timing_sched, realtime_thread_preempts_normal_one_at_once)
 	uint64_t t0 = time_since_boot_ns();
 
 	complete(&probe.go);
-	if (flags & (1UL << 9))
-		sti();
+	irq_restore(flags);
 	KTEST_EXPECT_EQ(t, thread_join(rt_thread, NULL), 0);
 	stop = true;
 	KTEST_EXPECT_EQ(t, thread_join(hog_thread, NULL), 0);

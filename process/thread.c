@@ -100,7 +100,7 @@ int thread_apply_attr(struct thread *t, const struct thread_attr *attr)
 	default:
 		return -EINVAL;
 	}
-	if (attr->affinity && !(attr->affinity & sched_online_mask()))
+	if (attr->affinity && !(attr->affinity & smp_online_mask()))
 		return -EINVAL;
 	t->policy = (uint8_t)attr->policy;
 	t->nice = (int8_t)(attr->policy == SCHED_NORMAL ? attr->nice : 0);
@@ -212,11 +212,6 @@ out_free:
 out_uncount:
 	counter_give(&nr_threads_live);
 	return NULL;
-}
-
-void thread_get(struct thread *t)
-{
-	__atomic_fetch_add(&t->refs, 1, __ATOMIC_RELAXED);
 }
 
 void thread_put(struct thread *t)
@@ -340,7 +335,7 @@ uint64_t thread_affinity(const struct thread *t)
 
 int thread_set_affinity(struct thread *t, uint64_t mask)
 {
-	if (!(mask & sched_online_mask()))
+	if (!(mask & smp_online_mask()))
 		return -EINVAL;
 
 	uint64_t flags;
@@ -355,8 +350,7 @@ int thread_set_affinity(struct thread *t, uint64_t mask)
 		t->state = THREAD_READY;
 		spin_unlock(&rq->lock);
 		sched_migrate_queued(t, sched_pick_cpu(t, false));
-		if (flags & (1UL << 9))
-			sti();
+		irq_restore(flags);
 		return 0;
 	}
 	if (!allowed_here && t->on_cpu && t != thread_current()) {
@@ -364,9 +358,7 @@ int thread_set_affinity(struct thread *t, uint64_t mask)
 		__atomic_store_n(&cpu_areas[rq->cpu]->need_resched, true, __ATOMIC_RELEASE);
 		smp_send_reschedule(rq->cpu);
 	}
-	spin_unlock(&rq->lock);
-	if (flags & (1UL << 9))
-		sti();
+	rq_unlock_restore(rq, flags);
 	if (!allowed_here && t == thread_current())
 		schedule(); /* moves the caller before it returns */
 	return 0;

@@ -81,6 +81,16 @@ unsigned wake_up(struct wait_queue *wq, unsigned n)
 	return woken;
 }
 
+/* Call try(obj) once under wq's lock. Return: what try returned. */
+static bool try_locked(struct wait_queue *wq, bool (*try)(void *obj), void *obj)
+{
+	uint64_t flags = spin_lock_irqsave(&wq->lock);
+	bool ok = try(obj);
+
+	spin_unlock_irqrestore(&wq->lock, flags);
+	return ok;
+}
+
 /*
  * Wait on wq until try(obj) succeeds (called with wq->lock held) or the
  * deadline passes (~0: never). Return: true if try succeeded.
@@ -104,9 +114,7 @@ static bool wait_for(struct wait_queue *wq, bool (*try)(void *obj), void *obj,
 		if (deadline_ns == ~0ULL) {
 			schedule();
 		} else if (sched_block_until(deadline_ns)) {
-			flags = spin_lock_irqsave(&wq->lock);
-			ok = try(obj);
-			spin_unlock_irqrestore(&wq->lock, flags);
+			ok = try_locked(wq, try, obj);
 			break;
 		}
 	}
@@ -191,11 +199,7 @@ void mutex_lock(struct mutex *m)
 
 bool mutex_trylock(struct mutex *m)
 {
-	uint64_t flags = spin_lock_irqsave(&m->wq.lock);
-	bool ok = mutex_try(m);
-
-	spin_unlock_irqrestore(&m->wq.lock, flags);
-	return ok;
+	return try_locked(&m->wq, mutex_try, m);
 }
 
 void mutex_unlock(struct mutex *m)
@@ -245,11 +249,7 @@ bool semaphore_down_until(struct semaphore *s, uint64_t deadline_ns)
 
 bool semaphore_trydown(struct semaphore *s)
 {
-	uint64_t flags = spin_lock_irqsave(&s->wq.lock);
-	bool ok = semaphore_try(s);
-
-	spin_unlock_irqrestore(&s->wq.lock, flags);
-	return ok;
+	return try_locked(&s->wq, semaphore_try, s);
 }
 
 void semaphore_up(struct semaphore *s)

@@ -60,15 +60,14 @@ bool work_queue(struct work *w)
 
 	BUG_ON(!workers_ready); /* boot order: workqueue_init comes first */
 	cli(); /* the CPU number must stay true until the item is queued */
-	unsigned cpu = nr_cpus ? this_cpu()->cpu : 0;
+	unsigned cpu = this_cpu_id();
 
 	if (!workers[cpu].started)
 		cpu = 0;
 
 	bool queued = work_queue_on(cpu, w);
 
-	if (flags & (1UL << 9))
-		sti();
+	irq_restore(flags);
 	return queued;
 }
 

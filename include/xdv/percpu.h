@@ -97,6 +97,12 @@ static inline unsigned this_cpu_preempt_count(void)
 extern struct percpu *cpu_areas[MAX_CPUS];
 extern unsigned nr_cpus;        /* CPUs brought up so far */
 
+/* This CPU's number; 0 before any per-CPU area exists (early boot). */
+static inline unsigned this_cpu_id(void)
+{
+	return nr_cpus ? this_cpu()->cpu : 0;
+}
+
 /*
  * Set up CPU cpu's area: its own GDT with a TSS whose IST stacks catch a
  * double fault, NMI and machine check on fresh stacks, and the GS base.

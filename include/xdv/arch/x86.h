@@ -132,6 +132,18 @@ static inline uint64_t read_rflags(void)
 	return v;
 }
 
+#define RFLAGS_IF (1UL << 9) /* interrupts enabled */
+
+/* Interrupts on or off as the saved flags say (the other half of
+ * flags = read_rflags(); cli();). */
+static inline void irq_restore(uint64_t flags)
+{
+	if (flags & RFLAGS_IF)
+		__asm__ __volatile__("sti" ::: "memory");
+	else
+		__asm__ __volatile__("cli" ::: "memory");
+}
+
 /* The caller's frame pointer: the start of a backtrace. */
 static inline uintptr_t read_rbp(void)
 {
