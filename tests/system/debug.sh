@@ -3,7 +3,8 @@
 # The DEBUG build (make DEBUG=1: poisoned frees, red zones, double-free
 # checks) is built in its own folder and must pass every in-kernel test,
 # including the heap-report tests that a release kernel skips: a red-zone
-# overwrite and a double free reported with the code responsible.
+# overwrite and a double free reported with the code responsible. It runs
+# on four CPUs, where the debug checks of races have something to catch.
 . "$(dirname "$0")/lib.sh"
 
 DEBUG_BUILD=$BUILD/debug
@@ -14,7 +15,7 @@ if ! make -s --no-print-directory BUILD="$DEBUG_BUILD" DEBUG=1 all > "$LOGDIR/de
 fi
 iso=$(BUILD=$DEBUG_BUILD make_iso ktest-debug "ktest debug_exit=0xf4") || exit 1
 log=$LOGDIR/debug-ktest.log
-qemu_boot "$log" "$BIOS_TIMEOUT" "" -machine pc -m 256M -cdrom "$iso"
+qemu_boot "$log" 300 "" -machine pc -smp 4 -m 256M -cdrom "$iso"
 read -r kp kf < <(count_ktap "$log")
 clean=$(tr -d '\r' < "$log")
 if [ "$QEMU_STATUS" = 33 ] && [ "$kf" = 0 ] && [ "$kp" -gt 0 ] &&
