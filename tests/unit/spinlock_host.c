@@ -11,6 +11,7 @@ void spin_lock_init(struct spinlock *lock, const char *name)
 	lock->next = lock->serving = 0;
 	lock->name = name;
 	lock->owner_cpu = -1;
+	lock->class_id = 0;
 }
 
 void spin_lock(struct spinlock *lock)
@@ -47,4 +48,15 @@ uint64_t spin_lock_irqsave(struct spinlock *lock)
 void spin_unlock_irqrestore(struct spinlock *lock, uint64_t flags)
 {
 	spin_unlock(lock);
+}
+
+void spin_lock_nested(struct spinlock *lock, unsigned subclass)
+{
+	spin_lock(lock);
+}
+
+void spin_assert_held_at(const struct spinlock *lock, const char *file, int line)
+{
+	if (!spin_is_held(lock))
+		__builtin_trap();
 }
