@@ -368,10 +368,13 @@ void sched_might_sleep(const char *file, int line)
 	struct percpu *pc = this_cpu();
 
 	if (pc->preempt_count || pc->irq_nesting || !(read_rflags() & RFLAGS_IF) ||
-	    pc->current->is_idle)
+	    pc->current->is_idle) {
+		/* Name the spinlocks that forbid it ("lockdep:" lines, DEBUG build). */
+		lockdep_print_held_locks();
 		panic("sleeping where it may not (%s:%d): preempt %u, irq %u, IF %d%s", file,
 		      line, pc->preempt_count, pc->irq_nesting, !!(read_rflags() & RFLAGS_IF),
 		      pc->current->is_idle ? ", idle thread" : "");
+	}
 }
 
 void sched_get_cpu_stats(unsigned cpu, struct sched_cpu_stats *out)
