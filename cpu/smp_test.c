@@ -119,9 +119,9 @@ static void hammer_counter(void *arg)
 	while (__atomic_load_n(&c->arrived, __ATOMIC_ACQUIRE) < nr_cpus)
 		cpu_relax();
 	for (unsigned i = 0; i < CONTENTION_TOTAL / nr_cpus; i++) {
-		spin_lock(&c->lock);
+		uint64_t flags = spin_lock_irqsave(&c->lock); /* taken in IPIs too */
 		c->counter = c->counter + 1; /* a load and a store: racy without the lock */
-		spin_unlock(&c->lock);
+		spin_unlock_irqrestore(&c->lock, flags);
 	}
 }
 
