@@ -62,11 +62,13 @@ static int printk_clamp_level(int level)
 /*
  * Keep one line and write it to the consoles. line has len bytes; has_nl
  * says line[len] is the '\n' that ended it, so it can go out in one write.
+ * Locks: printk_lock held.
  */
 static void printk_emit_line(int level, uint64_t ts_ns, const char *prefix,
 			     size_t prefix_len, const char *line, size_t len,
 			     bool has_nl, bool to_console)
 {
+	spin_assert_held(&printk_lock);
 	log_ring_push(&printk_ring, level, ts_ns, line, len);
 	if (!to_console)
 		return;

@@ -97,6 +97,7 @@ static void random_reseed_locked(void)
 {
 	uint8_t seed[CHACHA20_KEY_SIZE];
 
+	spin_assert_held(&rng.lock);
 	crng_pool_extract(&rng.pool, seed);
 	crng_seed(&rng.crng, seed);
 	rng.pool_dirty = false;
