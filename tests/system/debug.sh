@@ -1,10 +1,14 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
 # The DEBUG build (make DEBUG=1: poisoned frees, red zones, double-free
-# checks) is built in its own folder and must pass every in-kernel test,
-# including the heap-report tests that a release kernel skips: a red-zone
-# overwrite and a double free reported with the code responsible. It runs
-# on four CPUs, where the debug checks of races have something to catch.
+# checks, the lock validator) is built in its own folder and must pass every
+# in-kernel test, including the heap-report tests that a release kernel
+# skips: a red-zone overwrite and a double free reported with the code
+# responsible, and the validator's own tests. It runs on four CPUs, where
+# the debug checks of races have something to catch; the validator must
+# report nothing ("lockdep: WARNING" in the log is a lock-order or
+# interrupt-safety bug). A second, short boot sleeps with a spinlock held
+# on purpose: the panic must name the lock.
 . "$(dirname "$0")/lib.sh"
 
 DEBUG_BUILD=$BUILD/debug
@@ -20,10 +24,36 @@ read -r kp kf < <(count_ktap "$log")
 clean=$(tr -d '\r' < "$log")
 if [ "$QEMU_STATUS" = 33 ] && [ "$kf" = 0 ] && [ "$kp" -gt 0 ] &&
 	grep -q "ok [0-9]* red_zone_overwrite_is_reported_with_allocating_code$" <<< "$clean" &&
-	grep -q "ok [0-9]* double_free_is_reported$" <<< "$clean"; then
-	pass "debug_build_ktests_pass_with_heap_reports"
+	grep -q "ok [0-9]* double_free_is_reported$" <<< "$clean" &&
+	grep -q "ok [0-9]* spin_lock_c_then_a_after_chain_a_b_c_reports_inversion$" <<< "$clean" &&
+	grep -q "ok [0-9]* spin_lock_in_interrupt_after_use_with_irqs_on_reports_irq_unsafe$" <<< "$clean"; then
+	pass "debug_build_ktests_pass_with_heap_and_lockdep_reports"
 else
-	fail "debug_build_ktests_pass_with_heap_reports" \
+	fail "debug_build_ktests_pass_with_heap_and_lockdep_reports" \
 		"QEMU status: $QEMU_STATUS (want 33), KTAP: $kp passed, $kf failed"
+	show_log "$log"
+fi
+
+# Any report the tests did not ask for is a bug in the kernel's locking.
+if [ -s "$log" ] && ! grep -q "lockdep: WARNING" <<< "$clean"; then
+	pass "debug_build_lockdep_reports_nothing_on_four_cpus"
+else
+	fail "debug_build_lockdep_reports_nothing_on_four_cpus" \
+		"$(grep -c "lockdep: WARNING" <<< "$clean") lockdep warning(s)"
+	grep -A40 "lockdep: WARNING" <<< "$clean" | head -200
+fi
+
+iso=$(BUILD=$DEBUG_BUILD make_iso ktest-debug-sleep \
+	"ktest=ktest_must_panic_sleep debug_exit=0xf4") || exit 1
+log=$LOGDIR/debug-sleep-locked.log
+qemu_boot "$log" "$BIOS_TIMEOUT" "" -machine pc -m 128M -cdrom "$iso"
+clean=$(tr -d '\r' < "$log")
+if [ "$QEMU_STATUS" = 35 ] &&
+	grep -q "lockdep:   #0 \"ktest_ld_sleeper\", context 0, taken at ktest_fn_" <<< "$clean" &&
+	grep -q "Kernel panic: sleeping where it may not" <<< "$clean"; then
+	pass "debug_build_sleep_with_spinlock_held_names_the_lock"
+else
+	fail "debug_build_sleep_with_spinlock_held_names_the_lock" \
+		"QEMU status: $QEMU_STATUS (want 35)"
 	show_log "$log"
 fi
