@@ -20,7 +20,11 @@
  * order whose opposite is already reachable in the graph is reported as a
  * possible deadlock, with the chain and where each of its orders was first
  * seen, and is not recorded. A class taken in interrupt context and
- * somewhere else with interrupts on is reported once. Reports print
+ * somewhere else with interrupts on is reported once, and so is an
+ * irq-safe class (one taken in interrupt context) held, directly or
+ * through a chain of orders, while an irq-unsafe class (one taken with
+ * interrupts on) is taken: the two CPUs of that deadlock each hold what
+ * the other waits for. Reports print
  * "lockdep: WARNING: ..." (or "lockdep: expected (ktest): ..." while a
  * test on that CPU expects one), count, and the kernel goes on: the DEBUG
  * test run (tests/system/debug.sh) fails on the WARNING line, and every
@@ -71,6 +75,7 @@ static struct ld_class classes[LD_MAX_CLASSES];
 static struct ld_edge edges[LD_MAX_EDGES];
 static uint8_t deps[(LD_MAX_CLASSES * LD_MAX_CLASSES + 7) / 8];
 static uint8_t refused[(LD_MAX_CLASSES * LD_MAX_CLASSES + 7) / 8]; /* reported pairs */
+static uint8_t irq_pairs[(LD_MAX_CLASSES * LD_MAX_CLASSES + 7) / 8]; /* safe -> unsafe, reported */
 static uint16_t work_queue[LD_MAX_CLASSES], work_via[LD_MAX_CLASSES];
 static struct ld_graph graph = {
 	.classes = classes, .max_classes = LD_MAX_CLASSES,
@@ -304,6 +309,69 @@ static int ld_lock_class(struct ld_cpu *lc, struct spinlock *lock, unsigned subc
 	return id;
 }
 
+static bool test_bit8(const uint8_t *map, unsigned bit)
+{
+	return __atomic_load_n(&map[bit / 8], __ATOMIC_RELAXED) & (1u << (bit % 8));
+}
+
+static bool test_and_set_bit8(uint8_t *map, unsigned bit)
+{
+	uint8_t m = (uint8_t)(1u << (bit % 8));
+
+	return __atomic_fetch_or(&map[bit / 8], m, __ATOMIC_RELAXED) & m;
+}
+
+/* Each edge of a chain with the sites where its order was first seen. */
+static void print_chain(const uint16_t *chain, unsigned n)
+{
+	char ba[48], bb[48];
+
+	for (unsigned i = 0; i < n; i++) {
+		const struct ld_edge *e = &edges[chain[i]];
+
+		class_name(e->from, ba, sizeof(ba));
+		class_name(e->to, bb, sizeof(bb));
+		pr_err("lockdep:   \"%s\" -> \"%s\" first seen: \"%s\" was taken at\n", ba, bb,
+		       ba);
+		print_site("      ", e->from_ip);
+		pr_err("lockdep:     then \"%s\" at:\n", bb);
+		print_trace(e->trace);
+	}
+}
+
+/*
+ * Irq-safe class safe is held (through chain, n edges) while irq-unsafe
+ * class unsafe is taken: report it once per pair. Called without graph_lock.
+ */
+static void report_irq_order(struct ld_cpu *lc, unsigned safe, unsigned unsafe,
+			     const uint16_t *chain, unsigned n)
+{
+	char ba[48], bb[48];
+
+	if (test_and_set_bit8(irq_pairs, safe * LD_MAX_CLASSES + unsafe))
+		return;
+
+	struct ld_report r = { .kind = LD_REPORT_IRQ_ORDER, .class_a = classes[safe].name,
+			       .class_b = classes[unsafe].name, .chain_len = n };
+	const char *hdr = report_begin(lc, &r);
+
+	if (!hdr)
+		return;
+	class_name(safe, ba, sizeof(ba));
+	class_name(unsafe, bb, sizeof(bb));
+	pr_err("%s irq-safe \"%s\" is held while irq-unsafe \"%s\" is taken, on CPU %u\n",
+	       hdr, ba, bb, this_cpu_id());
+	pr_err("lockdep: \"%s\" is taken in interrupt context, first at:\n", ba);
+	print_trace(classes[safe].usage_trace[0]);
+	pr_err("lockdep: \"%s\" is taken with interrupts enabled, first at:\n", bb);
+	print_trace(classes[unsafe].usage_trace[1]);
+	pr_err("lockdep: the order (%u step(s)):\n", n);
+	print_chain(chain, MIN(n, (unsigned)LD_MAX_CHAIN * 2));
+	pr_err("lockdep: a CPU holding \"%s\" with interrupts on takes an interrupt that wants"
+	       " \"%s\", held by a CPU waiting for \"%s\": deadlock\n", bb, ba, bb);
+	report_end(lc);
+}
+
 static void ld_mark_usage(struct ld_cpu *lc, unsigned cls, unsigned bit, const void *frame)
 {
 	struct ld_class *c = &classes[cls];
@@ -318,12 +386,25 @@ static void ld_mark_usage(struct ld_cpu *lc, unsigned cls, unsigned bit, const v
 	memcpy(c->usage_trace[bit == LD_USED_IN_IRQ ? 0 : 1], trace, sizeof(trace));
 	c->usage |= bit;
 
-	bool bad = (c->usage & (LD_USED_IN_IRQ | LD_USED_IRQS_ON)) ==
-		   (LD_USED_IN_IRQ | LD_USED_IRQS_ON) && !c->irq_reported;
+	bool both = (c->usage & (LD_USED_IN_IRQ | LD_USED_IRQS_ON)) ==
+		    (LD_USED_IN_IRQ | LD_USED_IRQS_ON);
+	bool bad = both && !c->irq_reported;
+	uint16_t chain[LD_MAX_CHAIN];
+	unsigned n = 0;
+	int other = -1;
 
 	if (bad)
 		c->irq_reported = true;
+	/* Not both here: is an irq-safe class held while this unsafe one is taken, or so? */
+	if (!both && bit == LD_USED_IN_IRQ)
+		other = ld_search(&graph, cls, false, 0, LD_USED_IRQS_ON, chain, LD_MAX_CHAIN, &n);
+	else if (!both)
+		other = ld_search(&graph, cls, true, 0, LD_USED_IN_IRQ, chain, LD_MAX_CHAIN, &n);
 	graph_lock_drop();
+	if (other >= 0 && bit == LD_USED_IN_IRQ)
+		report_irq_order(lc, cls, (unsigned)other, chain, MIN(n, (unsigned)LD_MAX_CHAIN));
+	else if (other >= 0)
+		report_irq_order(lc, (unsigned)other, cls, chain, MIN(n, (unsigned)LD_MAX_CHAIN));
 	if (!bad)
 		return;
 
@@ -345,18 +426,6 @@ static void ld_mark_usage(struct ld_cpu *lc, unsigned cls, unsigned bit, const v
 	pr_err("lockdep: an interrupt that comes while it is held with interrupts on deadlocks"
 	       " (take it with spin_lock_irqsave)\n");
 	report_end(lc);
-}
-
-static bool test_bit8(const uint8_t *map, unsigned bit)
-{
-	return __atomic_load_n(&map[bit / 8], __ATOMIC_RELAXED) & (1u << (bit % 8));
-}
-
-static bool test_and_set_bit8(uint8_t *map, unsigned bit)
-{
-	uint8_t m = (uint8_t)(1u << (bit % 8));
-
-	return __atomic_fetch_or(&map[bit / 8], m, __ATOMIC_RELAXED) & m;
 }
 
 static void report_recursion(struct ld_cpu *lc, const struct ld_held *h, unsigned cls,
@@ -401,9 +470,28 @@ static void ld_new_dep(struct ld_cpu *lc, const struct ld_held *h, unsigned cls,
 	if (!len) {
 		int e = ld_add_dep(&graph, from, cls, h->ip, trace);
 
-		graph_lock_drop();
-		if (e < 0)
+		if (e < 0) {
+			graph_lock_drop();
 			report_stop(lc, "the dependency table");
+			return;
+		}
+		/* irq-safe ... -> from -> cls -> ... irq-unsafe? */
+		uint16_t chain[LD_MAX_CHAIN * 2 + 1];
+		unsigned n1, n2;
+		int safe = ld_search(&graph, from, true, 0, LD_USED_IN_IRQ, chain, LD_MAX_CHAIN, &n1);
+		int unsafe = -1;
+
+		if (safe >= 0) {
+			n1 = MIN(n1, (unsigned)LD_MAX_CHAIN);
+			chain[n1] = (uint16_t)e;
+			unsafe = ld_search(&graph, cls, false, 0, LD_USED_IRQS_ON, chain + n1 + 1,
+					   LD_MAX_CHAIN, &n2);
+		}
+		graph_lock_drop();
+		/* The same class both ways is the direct case, reported on its own. */
+		if (unsafe >= 0 && safe != unsafe)
+			report_irq_order(lc, (unsigned)safe, (unsigned)unsafe, chain,
+					 n1 + 1 + MIN(n2, (unsigned)LD_MAX_CHAIN));
 		return;
 	}
 	test_and_set_bit8(refused, from * LD_MAX_CLASSES + cls);
@@ -425,17 +513,7 @@ static void ld_new_dep(struct ld_cpu *lc, const struct ld_held *h, unsigned cls,
 	pr_err("lockdep:   \"%s\" is being taken at:\n", bb);
 	print_trace(trace);
 	pr_err("lockdep: but the opposite order was seen before (%u step(s)):\n", len);
-	for (unsigned i = 0; i < len && i < ARRAY_SIZE(path); i++) {
-		const struct ld_edge *e = &edges[path[i]];
-
-		class_name(e->from, ba, sizeof(ba));
-		class_name(e->to, bb, sizeof(bb));
-		pr_err("lockdep:   \"%s\" -> \"%s\" first seen: \"%s\" was taken at\n", ba, bb,
-		       ba);
-		print_site("      ", e->from_ip);
-		pr_err("lockdep:     then \"%s\" at:\n", bb);
-		print_trace(e->trace);
-	}
+	print_chain(path, MIN(len, (unsigned)ARRAY_SIZE(path)));
 	report_end(lc);
 }
 

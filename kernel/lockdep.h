@@ -70,6 +70,16 @@ int ld_add_dep(struct ld_graph *g, unsigned from, unsigned to, uintptr_t from_ip
 unsigned ld_find_path(struct ld_graph *g, unsigned from, unsigned to, uint16_t *path,
 		      unsigned max);
 
+/*
+ * Breadth-first search from start, along the edges or (backward) against
+ * them, for the nearest class that has a bit of usage (usage != 0) or is
+ * target (usage == 0); start itself counts. The chain's edge indices go to
+ * path[] (up to max) in the edges' direction, its length to *len.
+ * Return: the class found, or -1.
+ */
+int ld_search(struct ld_graph *g, unsigned start, bool backward, unsigned target,
+	      unsigned usage, uint16_t *path, unsigned max, unsigned *len);
+
 /* ---- the hooks kernel/spinlock.c calls in the DEBUG build ------------------ */
 
 struct spinlock;
@@ -96,15 +106,16 @@ enum ld_report_kind {
 	LD_REPORT_INVERSION,    /* a new order closes a cycle */
 	LD_REPORT_RECURSION,    /* a class taken while one of its locks is held */
 	LD_REPORT_IRQ_UNSAFE,   /* a class taken in an interrupt and with interrupts on */
+	LD_REPORT_IRQ_ORDER,    /* an irq-safe class held while an irq-unsafe one is taken */
 	LD_REPORT_BAD_UNLOCK,   /* unlock of a lock this CPU does not hold */
 	LD_REPORT_OVERFLOW,     /* a table is full: the validator stopped */
 };
 
 struct ld_report {
 	enum ld_report_kind kind;
-	const char *class_a;     /* held (inversion), or the class concerned */
-	const char *class_b;     /* being taken (inversion) */
-	unsigned chain_len;      /* edges in the existing chain b -> ... -> a */
+	const char *class_a;     /* held (inversion), irq-safe, or the class concerned */
+	const char *class_b;     /* being taken (inversion), irq-unsafe */
+	unsigned chain_len;      /* edges in the chain b -> ... -> a (irq: a -> ... -> b) */
 	uintptr_t ip;            /* where the report was triggered */
 };
 

@@ -99,46 +99,84 @@ int ld_add_dep(struct ld_graph *g, unsigned from, unsigned to, uintptr_t from_ip
 	return (int)id;
 }
 
-unsigned ld_find_path(struct ld_graph *g, unsigned from, unsigned to, uint16_t *path,
-		      unsigned max)
+/* The class an edge leads to when walked forward, or backward. */
+static unsigned edge_next(const struct ld_edge *e, bool backward)
 {
-	unsigned head = 0, tail = 0;
+	return backward ? e->from : e->to;
+}
 
+static bool is_target(const struct ld_graph *g, unsigned c, unsigned target, unsigned usage)
+{
+	return usage ? (g->classes[c].usage & usage) != 0 : c == target;
+}
+
+int ld_search(struct ld_graph *g, unsigned start, bool backward, unsigned target,
+	      unsigned usage, uint16_t *path, unsigned max, unsigned *len)
+{
+	unsigned head = 0, tail = 0, found;
+
+	*len = 0;
+	if (is_target(g, start, target, usage))
+		return (int)start;
 	for (unsigned i = 0; i < g->nr_classes; i++)
 		g->via[i] = LD_NONE;
-	g->queue[tail++] = (uint16_t)from;
-	/* A class is queued once: `via` marks it seen (from by a dummy). */
-	g->via[from] = LD_NONE - 1;
+	g->queue[tail++] = (uint16_t)start;
+	/* A class is queued once: `via` marks it seen (start by a dummy). */
+	g->via[start] = LD_NONE - 1;
 
 	while (head < tail) {
 		unsigned c = g->queue[head++];
 
-		for (unsigned e = g->classes[c].first_out; e != LD_NONE; e = g->edges[e].next_out) {
-			unsigned next = g->edges[e].to;
+		/*
+		 * Forward: the class's own edge list. Backward: every edge into
+		 * it (a scan; only the rare usage checks walk backward).
+		 */
+		unsigned e = backward ? 0 : g->classes[c].first_out;
+
+		for (; backward ? e < g->nr_edges : e != LD_NONE;
+		     e = backward ? e + 1 : g->edges[e].next_out) {
+			if (backward && g->edges[e].to != c)
+				continue;
+
+			unsigned next = edge_next(&g->edges[e], backward);
 
 			if (g->via[next] != LD_NONE)
 				continue;
 			g->via[next] = (uint16_t)e;
-			if (next == to)
+			if (is_target(g, next, target, usage)) {
+				found = next;
 				goto found;
+			}
 			g->queue[tail++] = (uint16_t)next;
 		}
 	}
-	return 0;
+	return -1;
 
 found:;
-	/* Walk back from `to`, then reverse into path order. */
-	unsigned len = 0;
+	/* Walk back to start; the path runs in the direction of the edges. */
+	unsigned n = 0;
 
-	for (unsigned c = to; c != from; c = g->edges[g->via[c]].from)
-		len++;
+	for (unsigned c = found; c != start; c = edge_next(&g->edges[g->via[c]], !backward))
+		n++;
 
-	unsigned i = len;
+	unsigned i = backward ? 0 : n;
 
-	for (unsigned c = to; c != from; c = g->edges[g->via[c]].from) {
-		i--;
+	for (unsigned c = found; c != start; c = edge_next(&g->edges[g->via[c]], !backward)) {
+		if (!backward)
+			i--;
 		if (i < max)
 			path[i] = g->via[c];
+		if (backward)
+			i++;
 	}
-	return len;
+	*len = n;
+	return (int)found;
+}
+
+unsigned ld_find_path(struct ld_graph *g, unsigned from, unsigned to, uint16_t *path,
+		      unsigned max)
+{
+	unsigned len;
+
+	return ld_search(g, from, false, to, 0, path, max, &len) < 0 ? 0 : len;
 }

@@ -262,6 +262,67 @@ KTEST(lockdep, spin_lock_irqsave_and_use_in_interrupt_reports_nothing)
 	KTEST_EXPECT(t, came);
 }
 
+KTEST(lockdep, spin_lock_of_irq_unsafe_under_irq_safe_reports_irq_order)
+{
+	static struct spinlock safe = SPINLOCK_INIT("ktest_ld_order_safe");
+	static struct spinlock mid = SPINLOCK_INIT("ktest_ld_order_mid");
+	static struct spinlock unsafe = SPINLOCK_INIT("ktest_ld_order_unsafe");
+	struct ld_report r;
+	unsigned count;
+
+	if (!expect_begin(t, &count))
+		return;
+
+	bool came = take_in_interrupt(&safe);
+
+	take_in_process(&unsafe, false);
+	KTEST_EXPECT_EQ(t, lockdep_report_count(), count);
+
+	/* safe -> mid -> unsafe, each order taken with interrupts off. */
+	uint64_t flags = spin_lock_irqsave(&safe);
+
+	spin_lock(&mid);
+	spin_unlock(&mid);
+	spin_unlock_irqrestore(&safe, flags);
+	KTEST_EXPECT_EQ(t, lockdep_report_count(), count);
+	flags = spin_lock_irqsave(&mid);
+	spin_lock(&unsafe);
+	spin_unlock(&unsafe);
+	spin_unlock_irqrestore(&mid, flags);
+	KTEST_EXPECT_EQ(t, expect_end(count, &r), 1);
+	KTEST_EXPECT(t, came);
+	KTEST_EXPECT_EQ(t, r.kind, LD_REPORT_IRQ_ORDER);
+	KTEST_EXPECT_STREQ(t, r.class_a, "ktest_ld_order_safe");
+	KTEST_EXPECT_STREQ(t, r.class_b, "ktest_ld_order_unsafe");
+	KTEST_EXPECT_EQ(t, r.chain_len, 2);
+}
+
+KTEST(lockdep, spin_lock_irqs_on_of_class_held_under_irq_safe_reports_irq_order)
+{
+	static struct spinlock safe = SPINLOCK_INIT("ktest_ld_late_safe");
+	static struct spinlock unsafe = SPINLOCK_INIT("ktest_ld_late_unsafe");
+	struct ld_report r;
+	unsigned count;
+
+	if (!expect_begin(t, &count))
+		return;
+
+	bool came = take_in_interrupt(&safe);
+	uint64_t flags = spin_lock_irqsave(&safe);
+
+	spin_lock(&unsafe); /* fine so far: unsafe was never taken with interrupts on */
+	spin_unlock(&unsafe);
+	spin_unlock_irqrestore(&safe, flags);
+	KTEST_EXPECT_EQ(t, lockdep_report_count(), count);
+	take_in_process(&unsafe, false); /* now it is irq-unsafe */
+	KTEST_EXPECT_EQ(t, expect_end(count, &r), 1);
+	KTEST_EXPECT(t, came);
+	KTEST_EXPECT_EQ(t, r.kind, LD_REPORT_IRQ_ORDER);
+	KTEST_EXPECT_STREQ(t, r.class_a, "ktest_ld_late_safe");
+	KTEST_EXPECT_STREQ(t, r.class_b, "ktest_ld_late_unsafe");
+	KTEST_EXPECT_EQ(t, r.chain_len, 1);
+}
+
 /* ---- unlock by the wrong CPU and the held-lock list ------------------------- */
 
 KTEST(lockdep, spin_unlock_by_non_owner_cpu_is_reported)

@@ -15,8 +15,9 @@
  * given to spin_lock_init/SPINLOCK_INIT, so the locks of many objects of
  * one kind share a class; the order in which classes nest is recorded, and
  * an inversion (A then B here, B then A there, also through a longer
- * chain), a class taken both in interrupt context and with interrupts on,
- * an unlock by a CPU that does not hold the lock and sleeping with a lock
+ * chain), a class taken both in interrupt context and with interrupts on
+ * (or one taken in interrupts held while one taken with interrupts on is
+ * taken), an unlock by a CPU that does not hold the lock and sleeping with a lock
  * held are reported with a "lockdep: WARNING:" line, the sites and a
  * backtrace. Two locks of one class taken nested on purpose (two run
  * queues in a fixed order) say so with spin_lock_nested(). The release

@@ -221,3 +221,44 @@ Test(lockdep_graph, find_path_random_graphs_match_closure_model)
 			}
 	}
 }
+
+Test(lockdep_graph, search_forward_by_usage_finds_nearest_marked_class)
+{
+	unsigned a = cls("a"), b = cls("b"), c = cls("c"), d = cls("d");
+	uint16_t path[4];
+	unsigned len;
+
+	dep(a, b); /* edge 0 */
+	dep(b, c); /* edge 1 */
+	dep(c, d); /* edge 2 */
+	g.classes[c].usage = LD_USED_IRQS_ON;
+	g.classes[d].usage = LD_USED_IRQS_ON;
+	cr_expect_eq(ld_search(&g, a, false, 0, LD_USED_IRQS_ON, path, 4, &len), (int)c);
+	cr_assert_eq(len, 2);
+	cr_expect_eq(path[0], 0);
+	cr_expect_eq(path[1], 1);
+	/* The start counts; a usage nobody has is not found. */
+	cr_expect_eq(ld_search(&g, c, false, 0, LD_USED_IRQS_ON, path, 4, &len), (int)c);
+	cr_expect_eq(len, 0);
+	cr_expect_eq(ld_search(&g, a, false, 0, LD_USED_IN_IRQ, path, 4, &len), -1);
+}
+
+Test(lockdep_graph, search_backward_by_usage_returns_chain_in_edge_order)
+{
+	unsigned a = cls("a"), b = cls("b"), c = cls("c"), x = cls("x");
+	uint16_t path[4];
+	unsigned len;
+
+	dep(a, b); /* edge 0 */
+	dep(b, c); /* edge 1 */
+	dep(c, x); /* edge 2: leads away from c, so not on a backward walk */
+	g.classes[a].usage = LD_USED_IN_IRQ;
+	g.classes[x].usage = LD_USED_IN_IRQ;
+	cr_expect_eq(ld_search(&g, c, true, 0, LD_USED_IN_IRQ, path, 4, &len), (int)a);
+	cr_assert_eq(len, 2);
+	cr_expect_eq(path[0], 0); /* a -> b */
+	cr_expect_eq(path[1], 1); /* b -> c */
+	cr_expect_eq(ld_search(&g, b, false, a, 0, path, 4, &len), -1);
+	cr_expect_eq(ld_search(&g, b, true, a, 0, path, 4, &len), (int)a);
+	cr_expect_eq(len, 1);
+}
