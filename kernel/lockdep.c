@@ -660,6 +660,31 @@ void lockdep_last_report(struct ld_report *out)
 	irq_restore(flags);
 }
 
+void lockdep_table_use(unsigned *nc, unsigned *max_classes, unsigned *ne,
+		       unsigned *max_edges)
+{
+	*nc = __atomic_load_n(&graph.nr_classes, __ATOMIC_ACQUIRE);
+	*ne = __atomic_load_n(&graph.nr_edges, __ATOMIC_ACQUIRE);
+	*max_classes = LD_MAX_CLASSES;
+	*max_edges = LD_MAX_EDGES;
+}
+
+void lockdep_print_orders(void)
+{
+	unsigned n = __atomic_load_n(&graph.nr_edges, __ATOMIC_ACQUIRE);
+	char ba[48], bb[48];
+
+	/* Published edges never change: no lock needed to read them. */
+	for (unsigned i = 0; i < n && IS_ENABLED(CONFIG_DEBUG); i++) {
+		char prefix[128];
+
+		snprintf(prefix, sizeof(prefix), "order \"%s\" -> \"%s\" at ",
+			 class_name(edges[i].from, ba, sizeof(ba)),
+			 class_name(edges[i].to, bb, sizeof(bb)));
+		print_site(prefix, edges[i].trace[0]);
+	}
+}
+
 bool lockdep_is_active(void)
 {
 	return IS_ENABLED(CONFIG_DEBUG) && !ld_stopped;

@@ -127,5 +127,10 @@ struct ld_report {
 void lockdep_test_expect(bool on);
 /* Copy of the last report made on any CPU. */
 void lockdep_last_report(struct ld_report *out);
+/* How full the tables are: classes and orders recorded, and their limits. */
+void lockdep_table_use(unsigned *classes, unsigned *max_classes, unsigned *edges,
+		       unsigned *max_edges);
+/* Print every recorded order, "lockdep: order A -> B" (for a developer). */
+void lockdep_print_orders(void);
 /* True while the validator runs (it stops itself when a table is full). */
 bool lockdep_is_active(void);

@@ -368,6 +368,22 @@ KTEST(lockdep, lockdep_print_held_locks_counts_this_cpus_locks)
 	KTEST_EXPECT_EQ(t, lockdep_print_held_locks(), one - 1);
 }
 
+/* How full the tables got (a figure; they must not fill up in the test run). */
+KTEST(lockdep, lockdep_tables_have_room_after_boot)
+{
+	unsigned nc, maxc, ne, maxe;
+
+	if (!IS_ENABLED(CONFIG_DEBUG)) {
+		KTEST_SKIP(t, SKIP_REASON);
+		return;
+	}
+	lockdep_table_use(&nc, &maxc, &ne, &maxe);
+	ktest_note(t, "%u of %u classes, %u of %u orders", nc, maxc, ne, maxe);
+	KTEST_EXPECT(t, lockdep_is_active());
+	KTEST_EXPECT(t, nc < maxc / 2);
+	KTEST_EXPECT(t, ne < maxe / 2);
+}
+
 /*
  * Runs only when named (tests/system/debug.sh): sleeping with a spinlock
  * held panics, and in the DEBUG build the validator first names the lock
