@@ -368,6 +368,50 @@ KTEST(lockdep, lockdep_print_held_locks_counts_this_cpus_locks)
 	KTEST_EXPECT_EQ(t, lockdep_print_held_locks(), one - 1);
 }
 
+struct held_probe {
+	struct spinlock *lock;
+	bool owner_cpu_says_held, validator_says_held;
+	volatile bool done;
+};
+
+static void probe_is_held(struct timer *tm, void *arg)
+{
+	struct held_probe *p = arg;
+
+	p->owner_cpu_says_held = spin_is_held(p->lock);
+	p->validator_says_held = lockdep_is_held(p->lock);
+	p->done = true;
+}
+
+/* What spin_assert_held checks beyond the owner CPU: the holder's context. */
+KTEST(lockdep, lockdep_is_held_in_interrupt_of_holder_is_false)
+{
+	static struct spinlock l = SPINLOCK_INIT("ktest_ld_held_ctx");
+	struct held_probe p = { .lock = &l };
+	struct timer tm = { 0 };
+	uint64_t flags = read_rflags();
+
+	if (!IS_ENABLED(CONFIG_DEBUG)) {
+		KTEST_SKIP(t, SKIP_REASON);
+		return;
+	}
+	sti();
+	spin_lock(&l);
+	KTEST_EXPECT(t, lockdep_is_held(&l));
+	timer_start(&tm, time_since_boot_ns() + 1000000, probe_is_held, &p);
+	for (uint64_t end = time_since_boot_ns() + 2000000000ULL;
+	     !p.done && time_since_boot_ns() < end;)
+		cpu_relax();
+	if (!p.done)
+		timer_cancel(&tm);
+	spin_unlock(&l);
+	irq_restore(flags);
+	KTEST_EXPECT(t, p.done);
+	KTEST_EXPECT(t, p.owner_cpu_says_held);  /* the same CPU ... */
+	KTEST_EXPECT(t, !p.validator_says_held); /* ... but not the holder */
+	KTEST_EXPECT(t, !lockdep_is_held(&l));
+}
+
 /* How full the tables got (a figure; they must not fill up in the test run). */
 KTEST(lockdep, lockdep_tables_have_room_after_boot)
 {
