@@ -138,12 +138,19 @@ void mm_init_ap(void);
  * when no such block is free (0 is never a usable page: page 0 is kept).
  */
 paddr_t pmm_alloc_pages(unsigned order, gfp_t flags);
+/*
+ * Give back a block from pmm_alloc_pages (same order). A wrong free (not
+ * allocated, another order) is refused and reported. In the DEBUG build
+ * the pages are poisoned, and a write to them before they are allocated
+ * again is reported then, naming the page.
+ */
 void pmm_free_pages(paddr_t pa, unsigned order);
 
 struct pmm_stats {
 	uint64_t total_pages;  /* usable RAM given to the allocator */
 	uint64_t free_pages;
 	uint64_t kernel_pages; /* image, boot data, page metadata, early tables */
+	uint64_t poison_errors; /* DEBUG build: pages found written while free */
 };
 void pmm_get_stats(struct pmm_stats *out);
 
