@@ -176,7 +176,10 @@ int __must_check paging_map(vaddr_t va, paddr_t pa, size_t size, unsigned flags)
 
 /*
  * Unmap [va, va + size): pages not mapped are skipped; 2 MiB pages only
- * partly inside are split first; page-table pages left empty are freed.
+ * partly inside are split first. When it returns, no CPU's TLB holds the
+ * old entries any more, and only then were the page-table pages left
+ * empty freed; a caller that owns the unmapped frames frees them after
+ * this, never before (or they stay reachable while reused).
  * Return: 0, -EINVAL, or -ENOMEM (a split that needed a table).
  */
 int __must_check paging_unmap(vaddr_t va, size_t size);
@@ -192,7 +195,7 @@ int __must_check paging_translate(vaddr_t va, paddr_t *pa, unsigned *flags);
 
 /*
  * The one place TLB entries are invalidated after a change to the kernel's
- * page tables (with SMP, this grows the cross-CPU shootdown).
+ * page tables: here and on every other online CPU (a shootdown).
  */
 void tlb_flush_range(vaddr_t va, size_t size);
 
