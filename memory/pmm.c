@@ -223,16 +223,20 @@ static void pmm_free_locked(paddr_t pa, unsigned order)
 		pr_err("pmm_free_pages: 0x%lx is not a managed page\n", pa);
 		return;
 	}
-	struct page *p = buddy_pfn_to_page(z, pa >> PAGE_SHIFT);
-
 	/* Poison only what is really being freed: a double free must not
 	 * scribble on a page that has a new owner. */
 	if (IS_ENABLED(CONFIG_DEBUG) && order <= BUDDY_MAX_ORDER &&
-	    page_is_allocated_head(p, order) && IS_ALIGNED(pa, PAGE_SIZE << order))
-		page_poison_fill(pa, p, order);
+	    IS_ALIGNED(pa, PAGE_SIZE << order)) {
+		struct page *p = buddy_pfn_to_page(z, pa >> PAGE_SHIFT);
+
+		if (page_is_allocated_head(p, order))
+			page_poison_fill(pa, p, order);
+	}
 	/* Only a single page that is really allocated enters the cache; the
 	 * buddy reports everything else. */
 	if (order == 0) {
+		struct page *p = buddy_pfn_to_page(z, pa >> PAGE_SHIFT);
+
 		if ((p->flags & PG_ALLOCATED) && p->order == 0) {
 			if (page_cache.count == PAGE_CACHE_HIGH)
 				page_cache_drain(PAGE_CACHE_HIGH - PAGE_CACHE_BATCH);
