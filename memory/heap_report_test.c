@@ -11,40 +11,15 @@
 #include <xdv/mm.h>
 #include <xdv/printk.h>
 #include <xdv/string.h>
-
-static char log_copy[64 * 1024];
-
-/* True when one line of the kept kernel log contains both needles. */
-static bool log_has(const char *needle, const char *needle2)
-{
-	size_t n = printk_log_read(log_copy, sizeof(log_copy));
-
-	for (char *line = log_copy; line < log_copy + n;) {
-		char *eol = strchr(line, '\n');
-
-		if (eol)
-			*eol = '\0';
-		for (const char *p = line; *p; p++) {
-			if (strncmp(p, needle, strlen(needle)))
-				continue;
-			for (const char *q = line; *q; q++)
-				if (!strncmp(q, needle2, strlen(needle2)))
-					return true;
-		}
-		if (!eol)
-			break;
-		line = eol + 1;
-	}
-	return false;
-}
+#include "internal.h"
 
 KTEST(heap_report, kfree_of_a_stack_address_is_refused_and_named)
 {
 	int on_stack = 0;
 
 	kfree(&on_stack);
-	KTEST_EXPECT(t, log_has("slab: not a heap object",
-				      "ktest_fn_heap_report_kfree_of_a_stack_address"));
+	KTEST_EXPECT(t, mm_test_log_has("slab: not a heap object",
+					"ktest_fn_heap_report_kfree_of_a_stack_address"));
 	void *p = kmalloc(32, GFP_KERNEL); /* the heap still works */
 
 	KTEST_EXPECT(t, p != NULL);
@@ -58,7 +33,7 @@ KTEST(heap_report, kfree_inside_an_object_is_refused)
 	if (!KTEST_EXPECT(t, p != NULL))
 		return;
 	kfree(p + 8);
-	KTEST_EXPECT(t, log_has("slab: not the start of a heap object", "freed by"));
+	KTEST_EXPECT(t, mm_test_log_has("slab: not the start of a heap object", "freed by"));
 	kfree(p);
 }
 
@@ -74,7 +49,8 @@ KTEST(heap_report, red_zone_overwrite_is_reported_with_allocating_code)
 		return;
 	p[ksize(p)] = 'X'; /* one byte past the usable size: the red zone */
 	kfree(p);
-	KTEST_EXPECT(t, log_has("allocated by ktest_fn_heap_report_red_zone", "freed by"));
+	KTEST_EXPECT(t, mm_test_log_has("allocated by ktest_fn_heap_report_red_zone",
+					"freed by"));
 }
 
 KTEST(heap_report, double_free_is_reported)
@@ -89,5 +65,5 @@ KTEST(heap_report, double_free_is_reported)
 		return;
 	kfree(p);
 	kfree(p);
-	KTEST_EXPECT(t, log_has("slab: double free", "ktest_fn_heap_report_double_free"));
+	KTEST_EXPECT(t, mm_test_log_has("slab: double free", "ktest_fn_heap_report_double_free"));
 }

@@ -32,3 +32,26 @@ void cpu_protection_init(void);
 
 /* Start the kernel heap (memory/slab.c). Context: boot, after the zones. */
 void slab_init(void);
+
+/* ---- DEBUG use-after-free checks of pages (memory/page_poison.c) ---------- */
+
+#define PAGE_POISON 0xaa /* the bytes of a free page, in the DEBUG build */
+
+/*
+ * Fill the 2^order pages at pa (first: their struct pages) with
+ * PAGE_POISON and mark them. Locks: pmm_lock, with the free checked.
+ */
+void page_poison_fill(paddr_t pa, struct page *first, unsigned order);
+
+/*
+ * Check that the marked pages of a block just allocated still hold the
+ * poison, report each one that does not (caller: the allocating code), and
+ * clear the marks. Context: any, no lock (the block is the caller's).
+ */
+void page_poison_check(paddr_t pa, struct page *first, unsigned order, const void *caller);
+
+/* Pages page_poison_check found written while free, since boot. */
+uint64_t page_poison_errors(void);
+
+/* Tests: true when one line of the kept kernel log holds both needles. */
+bool mm_test_log_has(const char *needle, const char *needle2);

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
  * Benchmarks of memory/ (make bench): page allocation at order 0 and 9,
- * kmalloc/kfree of 64 B and 4 KiB, and mapping plus unmapping a 4 KiB page
- * (with the TLB flush).
+ * kmalloc/kfree of 64 B and 4 KiB, mapping plus unmapping a 4 KiB page
+ * (with the TLB flush), and vmalloc plus vfree of a kernel stack's 16 KiB.
  */
 #include <xdv/kbench.h>
 #include <xdv/mm.h>
@@ -68,5 +68,17 @@ KBENCH(paging_map_unmap_4k, 100000)
 	if (paging_unmap(va + PAGE_SIZE, PAGE_SIZE) < 0)
 		return 0;
 	pmm_free_pages(pa, 0);
+	return n;
+}
+
+KBENCH(vmalloc_vfree_16k, 20000)
+{
+	for (uint64_t i = 0; i < n; i++) {
+		void *p = vmalloc(16 * 1024);
+
+		if (!p)
+			return 0;
+		vfree(p);
+	}
 	return n;
 }

@@ -27,7 +27,9 @@ struct page {
 	uint32_t flags;           /* PG_* */
 	uint8_t order;            /* block order (free or allocated heads) */
 	uint8_t zone;             /* index of the zone that owns the page */
-	uint16_t reserved_;
+	uint8_t poisoned;         /* DEBUG: freed and filled with PAGE_POISON (page_poison.c);
+				   * the buddy logic never touches it */
+	uint8_t reserved_;
 	void *owner;              /* PG_SLAB: the slab header; otherwise NULL */
 };
 static_assert(sizeof(struct page) == 32, "struct page stays small: one per 4 KiB");

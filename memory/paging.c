@@ -10,8 +10,17 @@
  * change inside a 2 MiB page is possible; an unmap frees page-table pages
  * that became empty, except the page-directory-pointer tables hung from
  * the PML4's kernel half, which later address spaces will share. Every
- * change ends with tlb_flush_range(), the single place where TLB entries
- * are dropped (the SMP issue adds the cross-CPU shootdown there).
+ * change that removes or alters a present entry ends with
+ * tlb_flush_range(), the single place where TLB entries are dropped, on
+ * every CPU. Mapping what was not mapped needs no flush: x86 caches
+ * neither translations nor paging-structure entries that are not present
+ * (Intel SDM vol. 3, 4.10.2.3 and 4.10.3.1).
+ *
+ * Order on unmap: clear the entries, flush every CPU's TLB, and only then
+ * free the page-table pages that became empty; until the flush, another
+ * CPU's paging-structure caches may still walk through them. Callers that
+ * own the unmapped frames (vmalloc) free those after paging_unmap returns,
+ * for the same reason.
  *
  * PAT: entry 0 write-back, 1 write-combining, 2 uncached-minus, 3 uncached
  * (4-7 the same), so PWT selects WC and PCD|PWT selects UC; the PAT bit of
@@ -312,9 +321,8 @@ static int map_locked(vaddr_t va, paddr_t pa, size_t size, unsigned flags)
 
 	if (!range_is_unmapped(va, size, level))
 		return -EEXIST;
-	err = map_pages(va, pa, size, flags, level);
-	tlb_flush_range(va, size);
-	return err;
+	/* Only entries that were not present change: no TLB flush (above). */
+	return map_pages(va, pa, size, flags, level);
 }
 
 int paging_map(vaddr_t va, paddr_t pa, size_t size, unsigned flags)
@@ -332,10 +340,40 @@ int paging_map_huge(vaddr_t va, paddr_t pa, size_t size, unsigned flags)
 }
 
 /*
- * Free the table *entry points to if no entry in it is present.
- * Return: true if it was freed (the caller may then look one level up).
+ * Page-table pages an unmap emptied and unhooked, freed only after the TLB
+ * flush (see the top of this file). They are linked through their first
+ * entry: a page address has bit 0 (PTE_P) clear, so a walk that still
+ * reaches the page through a stale paging-structure cache entry reads
+ * "not present" there, as in the rest of the empty table.
  */
-static bool free_if_empty(uint64_t *entry)
+struct table_freelist {
+	paddr_t head; /* 0: empty */
+};
+
+static void table_defer_free(struct table_freelist *fl, paddr_t pa)
+{
+	WRITE_ONCE(*(uint64_t *)phys_to_virt(pa), fl->head);
+	fl->head = pa;
+}
+
+/* Free what table_defer_free collected. Call after tlb_flush_range. */
+static void table_free_deferred(struct table_freelist *fl)
+{
+	while (fl->head) {
+		paddr_t pa = fl->head;
+
+		fl->head = *(uint64_t *)phys_to_virt(pa);
+		mm_table_free(pa);
+		table_pages--;
+	}
+}
+
+/*
+ * Unhook the table *entry points to if no entry in it is present, and
+ * queue it on fl to be freed after the flush.
+ * Return: true if it was unhooked (the caller may then look one level up).
+ */
+static bool unhook_if_empty(uint64_t *entry, struct table_freelist *fl)
 {
 	const uint64_t *t = table_virt(*entry);
 
@@ -345,18 +383,18 @@ static bool free_if_empty(uint64_t *entry)
 	paddr_t pa = *entry & PTE_ADDR_MASK;
 
 	WRITE_ONCE(*entry, 0);
-	mm_table_free(pa);
-	table_pages--;
+	table_defer_free(fl, pa);
 	return true;
 }
 
 /*
  * Clear the leaf at va (a large page only when it lies entirely inside
- * [va, end), else it is split first), then free page tables (level 1) and
- * page directories (level 2) left empty. Return: bytes from va to the next
- * possible leaf, or 0 with *err = -ENOMEM when a split failed.
+ * [va, end), else it is split first), then unhook page tables (level 1)
+ * and page directories (level 2) left empty, onto fl. Return: bytes from
+ * va to the next possible leaf, or 0 with *err = -ENOMEM when a split
+ * failed.
  */
-static size_t unmap_one(vaddr_t va, vaddr_t end, int *err)
+static size_t unmap_one(vaddr_t va, vaddr_t end, struct table_freelist *fl, int *err)
 {
 	uint64_t *path[5] = { 0 }; /* path[l]: the entry used at level l */
 	uint64_t *table = phys_to_virt(kernel_root);
@@ -377,23 +415,25 @@ static size_t unmap_one(vaddr_t va, vaddr_t end, int *err)
 
 	if (l > 1 && (!IS_ALIGNED(va, size) || end - va < size)) {
 		*err = split_large(path[l], l);
-		return *err ? 0 : unmap_one(va, end, err);
+		return *err ? 0 : unmap_one(va, end, fl, err);
 	}
 	WRITE_ONCE(*path[l], 0);
 	/* The level-k table is referenced by path[k + 1]. PDPTs (level 3)
 	 * stay: the PML4's kernel half will be shared by address spaces. */
 	for (int k = l; k <= 2; k++)
-		if (!free_if_empty(path[k + 1]))
+		if (!unhook_if_empty(path[k + 1], fl))
 			break;
 	return size;
 }
 
+/* Clear, flush every CPU, then free the emptied tables. Locks: pt_lock. */
 static int unmap_range(vaddr_t va, size_t size)
 {
+	struct table_freelist fl = { 0 };
 	int err = 0;
 
 	for (vaddr_t p = va; p < va + size;) {
-		size_t step = unmap_one(p, va + size, &err);
+		size_t step = unmap_one(p, va + size, &fl, &err);
 
 		if (err)
 			break;
@@ -402,6 +442,7 @@ static int unmap_range(vaddr_t va, size_t size)
 		p += step;
 	}
 	tlb_flush_range(va, size);
+	table_free_deferred(&fl);
 	return err;
 }
 

@@ -151,7 +151,8 @@ KTEST(paging, map_4k_translate_protect_unmap_round_trip)
 	KTEST_EXPECT_EQ(t, paging_map(TEST_VA, pa, PAGE_SIZE, VM_WRITE), 0);
 	KTEST_EXPECT_EQ(t, paging_translate(TEST_VA + 0x123, &got, &flags), 0);
 	KTEST_EXPECT_EQ(t, got, pa + 0x123);
-	KTEST_EXPECT_EQ(t, flags & (VM_WRITE | VM_EXEC | VM_LARGE), VM_WRITE);
+	/* Execute rights: map_4k_without_vm_exec_is_not_executable. */
+	KTEST_EXPECT_EQ(t, flags & (VM_WRITE | VM_LARGE), VM_WRITE);
 	/* The same memory through both mappings. */
 	KTEST_EXPECT(t, probe_write_u8((void *)(TEST_VA + 7), 0xA7));
 	KTEST_EXPECT_EQ(t, ((uint8_t *)phys_to_virt(pa))[7], 0xA7);
@@ -166,6 +167,30 @@ KTEST(paging, map_4k_translate_protect_unmap_round_trip)
 	KTEST_EXPECT(t, !probe_read_u8((void *)(TEST_VA + 7), &v));
 	KTEST_EXPECT_EQ(t, paging_translate(TEST_VA, &got, &flags), -ENOENT);
 	KTEST_EXPECT_EQ(t, paging_table_pages(), tables_before);
+	pmm_free_pages(pa, 0);
+}
+
+KTEST(paging, map_4k_without_vm_exec_is_not_executable)
+{
+	paddr_t pa = pmm_alloc_pages(0, 0), got;
+	unsigned flags;
+	int level;
+
+	if (!paging_nx_enabled()) {
+		KTEST_SKIP(t, "CPU without NX: no page can be made non-executable");
+		return;
+	}
+	if (!KTEST_EXPECT(t, pa != 0))
+		return;
+	KTEST_EXPECT_EQ(t, paging_map(TEST_VA, pa, PAGE_SIZE, VM_WRITE), 0);
+	KTEST_EXPECT(t, paging_lookup(TEST_VA, &level) & PTE_NX);
+	KTEST_EXPECT_EQ(t, paging_translate(TEST_VA, &got, &flags), 0);
+	KTEST_EXPECT(t, !(flags & VM_EXEC));
+	KTEST_EXPECT_EQ(t, paging_protect(TEST_VA, PAGE_SIZE, VM_EXEC), 0);
+	KTEST_EXPECT(t, !(paging_lookup(TEST_VA, &level) & PTE_NX));
+	KTEST_EXPECT_EQ(t, paging_translate(TEST_VA, &got, &flags), 0);
+	KTEST_EXPECT(t, flags & VM_EXEC);
+	KTEST_EXPECT_EQ(t, paging_unmap(TEST_VA, PAGE_SIZE), 0);
 	pmm_free_pages(pa, 0);
 }
 

@@ -27,6 +27,10 @@
  * 4 MiB block ten times and merging it back. The cache is filled and
  * drained in batches; its pages count as free. With SMP it becomes per-CPU.
  *
+ * In the DEBUG build every freed block is filled with a poison and checked
+ * when it is handed out again (memory/page_poison.c): a write to a page
+ * after its free is reported instead of corrupting its next owner quietly.
+ *
  * Locks: pmm_lock (IRQ-safe) guards the zones and the page cache; it is
  * the innermost lock of memory/ (the heap and page-table locks come first).
  */
@@ -196,10 +200,19 @@ paddr_t pmm_alloc_pages(unsigned order, gfp_t flags)
 	paddr_t pa = pmm_alloc_locked(order, flags);
 
 	spin_unlock_irqrestore(&pmm_lock, irq);
-	/* Zeroing needs no lock: the pages are ours now. */
+	/* Checking and zeroing need no lock: the pages are ours now. */
+	if (IS_ENABLED(CONFIG_DEBUG) && pa)
+		page_poison_check(pa, page_of(pa), order, __builtin_return_address(0));
 	if (pa && (flags & GFP_ZERO))
 		memset(phys_to_virt(pa), 0, PAGE_SIZE << order);
 	return pa;
+}
+
+/* True when p heads a block allocated with this order (a free that is right). */
+static bool page_is_allocated_head(const struct page *p, unsigned order)
+{
+	return (p->flags & PG_ALLOCATED) && !(p->flags & (PG_FREE | PG_RESERVED)) &&
+	       p->order == order;
 }
 
 static void pmm_free_locked(paddr_t pa, unsigned order)
@@ -209,6 +222,15 @@ static void pmm_free_locked(paddr_t pa, unsigned order)
 	if (!z || !IS_ALIGNED(pa, PAGE_SIZE)) {
 		pr_err("pmm_free_pages: 0x%lx is not a managed page\n", pa);
 		return;
+	}
+	/* Poison only what is really being freed: a double free must not
+	 * scribble on a page that has a new owner. */
+	if (IS_ENABLED(CONFIG_DEBUG) && order <= BUDDY_MAX_ORDER &&
+	    IS_ALIGNED(pa, PAGE_SIZE << order)) {
+		struct page *p = buddy_pfn_to_page(z, pa >> PAGE_SHIFT);
+
+		if (page_is_allocated_head(p, order))
+			page_poison_fill(pa, p, order);
 	}
 	/* Only a single page that is really allocated enters the cache; the
 	 * buddy reports everything else. */
@@ -271,6 +293,7 @@ void pmm_get_stats(struct pmm_stats *out)
 	}
 	out->free_pages += page_cache.count;
 	spin_unlock_irqrestore(&pmm_lock, irq);
+	out->poison_errors = page_poison_errors();
 	out->kernel_pages = (ram_bytes >> PAGE_SHIFT) - out->free_pages;
 }
 

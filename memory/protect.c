@@ -7,7 +7,11 @@
  *         copy_from_user/copy_to_user (which will bracket access with
  *         stac/clac),
  *   UMIP  user code cannot read descriptor-table registers (sgdt, sidt...).
- * The boot log says which are on.
+ * The boot log says which are on. A CPU without NX (old 64-bit CPUs, or
+ * firmware that switched XD off) cannot mark pages non-executable, so W^X
+ * cannot be enforced there: one warning line at boot says so, and every
+ * other protection (read-only text and rodata, WP, SMEP/SMAP/UMIP, guard
+ * pages) stays.
  *
  * Locks: none; boot CPU (each AP repeats this with the SMP issue).
  */
@@ -44,6 +48,9 @@ void cpu_protection_init(void)
 		cr4 |= CR4_UMIP;
 	write_cr4(cr4);
 	protection_cr4 = cr4 & (CR4_SMEP | CR4_SMAP | CR4_UMIP);
+	if (!paging_nx_enabled())
+		pr_warn("protection: the CPU has no NX (execute disable): W^X is not enforced, "
+			"data, stacks and the heap are executable\n");
 	pr_info("protection: NX %s, WP %s, SMEP %s, SMAP %s, UMIP %s\n",
 		on_off(paging_nx_enabled()), (read_cr0() & CR0_WP) ? "on" : "off",
 		on_off(smep), on_off(smap), on_off(umip));

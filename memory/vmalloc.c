@@ -9,11 +9,23 @@
  * next area's guard) faults instead of corrupting a neighbour. Areas are
  * kept in a list sorted by address; a new one takes the first gap that
  * fits. That is O(areas), fine for the few hundred areas a kernel has; a
- * tree can replace the list when processes bring thousands of stacks.
+ * tree can replace the list when processes bring thousands of stacks. A
+ * vmalloc area remembers the frame of each of its pages, so that vfree
+ * needs no page-table walk to find them.
  *
- * Locks: vm_lock guards the area list (taken before the heap lock, for
- * area descriptors); mapping and unmapping happen outside it, under the
- * page-table lock.
+ * Teardown order (vfree, iounmap, a vmalloc that failed half-way): the
+ * area is first claimed (marked as being freed, so that a second vfree of
+ * it is refused) but stays in the list, so that no other CPU can take its
+ * range; then it is unmapped, which flushes every CPU's TLB and frees the
+ * emptied page tables; only then are its pages freed and, last, its range
+ * released. Freeing pages before the unmap would leave them mapped
+ * writable (and global) while the page allocator hands them out again,
+ * and releasing the range first lets another CPU's vmalloc take it and
+ * fail with -EEXIST on the mappings still there.
+ *
+ * Locks: vm_lock guards the area list and the freeing marks; it is taken
+ * on its own (descriptors are allocated and freed outside it). Mapping and
+ * unmapping happen outside it, under the page-table lock.
  */
 #include <xdv/errno.h>
 #include <xdv/printk.h>
@@ -29,7 +41,9 @@ struct vm_area {
 	vaddr_t start;   /* the guard page; the mapping starts a page above */
 	size_t mapped;   /* bytes mapped after the guard */
 	enum vm_area_kind kind;
-	struct vm_area *next;
+	bool freeing;    /* claimed by a vfree/iounmap; vm_lock */
+	struct vm_area *next; /* vm_lock */
+	paddr_t pages[]; /* VM_AREA_PAGES: frame of each page, 0 until mapped */
 };
 
 static struct spinlock vm_lock = SPINLOCK_INIT("vmalloc");
@@ -40,82 +54,104 @@ static vaddr_t area_base(const struct vm_area *a)
 	return a->start + PAGE_SIZE;
 }
 
-static struct vm_area *area_reserve_locked(size_t mapped, enum vm_area_kind kind)
+/* Link a into the first gap that holds a guard page plus a->mapped bytes. */
+static bool area_insert_locked(struct vm_area *a)
 {
-	size_t total = mapped + PAGE_SIZE;
+	size_t total = a->mapped + PAGE_SIZE;
 	vaddr_t cursor = VMALLOC_START;
 	struct vm_area **link = &vm_areas;
 
-	if (!mapped || mapped > VMALLOC_END - VMALLOC_START - PAGE_SIZE)
-		return NULL;
-	for (struct vm_area *a = vm_areas; a; a = a->next) {
-		if (a->start - cursor >= total)
+	for (struct vm_area *b = vm_areas; b; b = b->next) {
+		if (b->start - cursor >= total)
 			break;
-		cursor = area_base(a) + a->mapped;
-		link = &a->next;
+		cursor = area_base(b) + b->mapped;
+		link = &b->next;
 	}
 	if (VMALLOC_END - cursor < total)
-		return NULL;
-
-	struct vm_area *area = kmalloc(sizeof(*area), GFP_KERNEL);
-
-	if (!area)
-		return NULL;
-	*area = (struct vm_area){ .start = cursor, .mapped = mapped, .kind = kind, .next = *link };
-	*link = area;
-	return area;
+		return false;
+	a->start = cursor;
+	a->next = *link;
+	WRITE_ONCE(*link, a); /* a is whole before it is linked: see vmalloc_is_guard_page */
+	return true;
 }
 
 /* Reserve address space for a guard page plus mapped bytes. */
 static struct vm_area *area_reserve(size_t mapped, enum vm_area_kind kind)
 {
+	size_t npages = kind == VM_AREA_PAGES ? mapped / PAGE_SIZE : 0;
+	struct vm_area *a;
+
+	if (!mapped || mapped > VMALLOC_END - VMALLOC_START - PAGE_SIZE)
+		return NULL;
+	a = kzalloc(sizeof(*a) + npages * sizeof(a->pages[0]), GFP_KERNEL);
+	if (!a)
+		return NULL;
+	a->mapped = mapped;
+	a->kind = kind;
+
 	uint64_t irq = spin_lock_irqsave(&vm_lock);
-	struct vm_area *a = area_reserve_locked(mapped, kind);
+	bool ok = area_insert_locked(a);
 
 	spin_unlock_irqrestore(&vm_lock, irq);
+	if (!ok) {
+		kfree(a);
+		return NULL;
+	}
 	return a;
 }
 
-static struct vm_area *area_take_locked(vaddr_t base, enum vm_area_kind kind)
+/*
+ * Claim the area whose mapping starts at base (of kind) for freeing: it
+ * stays in the list, holding its range, until area_remove. An area that
+ * is already being freed is not found (a double free).
+ */
+static struct vm_area *area_claim(vaddr_t base, enum vm_area_kind kind)
 {
-	for (struct vm_area **link = &vm_areas; *link; link = &(*link)->next) {
-		struct vm_area *a = *link;
+	uint64_t irq = spin_lock_irqsave(&vm_lock);
+	struct vm_area *found = NULL;
 
-		if (area_base(a) == base && a->kind == kind) {
-			*link = a->next;
-			return a;
+	for (struct vm_area *a = vm_areas; a; a = a->next) {
+		if (area_base(a) == base && a->kind == kind && !a->freeing) {
+			a->freeing = true;
+			found = a;
+			break;
 		}
 	}
-	return NULL;
+	spin_unlock_irqrestore(&vm_lock, irq);
+	return found;
 }
 
-/* Unlink the area whose mapping starts at base (of kind). */
-static struct vm_area *area_take(vaddr_t base, enum vm_area_kind kind)
+/* Release a claimed area's range and free its descriptor. */
+static void area_remove(struct vm_area *a)
 {
 	uint64_t irq = spin_lock_irqsave(&vm_lock);
-	struct vm_area *a = area_take_locked(base, kind);
 
+	for (struct vm_area **link = &vm_areas; *link; link = &(*link)->next) {
+		if (*link == a) {
+			WRITE_ONCE(*link, a->next);
+			break;
+		}
+	}
 	spin_unlock_irqrestore(&vm_lock, irq);
-	return a;
+	kfree(a);
 }
 
-/* Unmap an area's pages, returning them to the page allocator if owned. */
+/*
+ * Tear down a claimed (or never published) area whose first mapped_bytes
+ * are mapped: unmap them (every CPU's TLB is flushed before paging_unmap
+ * returns), free the area's pages, then release the range.
+ */
 static void area_release(struct vm_area *a, size_t mapped_bytes)
 {
 	vaddr_t base = area_base(a);
 
-	if (a->kind == VM_AREA_PAGES) {
-		for (size_t off = 0; off < mapped_bytes; off += PAGE_SIZE) {
-			paddr_t pa;
-			unsigned flags;
-
-			if (paging_translate(base + off, &pa, &flags) == 0)
-				pmm_free_pages(pa, 0);
-		}
-	}
 	if (mapped_bytes && paging_unmap(base, mapped_bytes) < 0)
 		pr_err("vmalloc: cannot unmap 0x%lx (+%zu)\n", base, mapped_bytes);
-	kfree(a);
+	if (a->kind == VM_AREA_PAGES)
+		for (size_t i = 0; i < a->mapped / PAGE_SIZE; i++)
+			if (a->pages[i])
+				pmm_free_pages(a->pages[i], 0);
+	area_remove(a);
 }
 
 void *vmalloc(size_t size)
@@ -131,16 +167,17 @@ void *vmalloc(size_t size)
 		return NULL;
 	vaddr_t base = area_base(a);
 
-	for (size_t off = 0; off < mapped; off += PAGE_SIZE) {
+	for (size_t i = 0; i < mapped / PAGE_SIZE; i++) {
 		paddr_t pa = pmm_alloc_pages(0, 0);
 
-		if (!pa || paging_map(base + off, pa, PAGE_SIZE, VM_WRITE | VM_GLOBAL) < 0) {
+		if (!pa || paging_map(base + i * PAGE_SIZE, pa, PAGE_SIZE, VM_WRITE | VM_GLOBAL) < 0) {
 			if (pa)
 				pmm_free_pages(pa, 0);
-			area_take(base, VM_AREA_PAGES);
-			area_release(a, off);
+			/* Nobody else has the address: no claim needed. */
+			area_release(a, i * PAGE_SIZE);
 			return NULL;
 		}
+		a->pages[i] = pa;
 	}
 	return (void *)base;
 }
@@ -151,7 +188,7 @@ void vfree(void *addr)
 
 	if (!addr)
 		return;
-	a = area_take((vaddr_t)addr, VM_AREA_PAGES);
+	a = area_claim((vaddr_t)addr, VM_AREA_PAGES);
 	if (!a) {
 		pr_err("vfree: %p was not returned by vmalloc\n", addr);
 		return;
@@ -184,7 +221,6 @@ void *ioremap(paddr_t pa, size_t size, unsigned cache_flags)
 	unsigned flags = VM_WRITE | VM_GLOBAL | (cache_flags & (VM_CACHE_UC | VM_CACHE_WC));
 
 	if (paging_map(area_base(a), first, last - first, flags) < 0) {
-		area_take(area_base(a), VM_AREA_IOREMAP);
 		area_release(a, 0);
 		return NULL;
 	}
@@ -194,7 +230,7 @@ void *ioremap(paddr_t pa, size_t size, unsigned cache_flags)
 void iounmap(void *addr)
 {
 	vaddr_t base = ALIGN_DOWN((vaddr_t)addr, PAGE_SIZE);
-	struct vm_area *a = area_take(base, VM_AREA_IOREMAP);
+	struct vm_area *a = area_claim(base, VM_AREA_IOREMAP);
 
 	if (!a) {
 		pr_err("iounmap: %p was not returned by ioremap\n", addr);

@@ -138,12 +138,19 @@ void mm_init_ap(void);
  * when no such block is free (0 is never a usable page: page 0 is kept).
  */
 paddr_t pmm_alloc_pages(unsigned order, gfp_t flags);
+/*
+ * Give back a block from pmm_alloc_pages (same order). A wrong free (not
+ * allocated, another order) is refused and reported. In the DEBUG build
+ * the pages are poisoned, and a write to them before they are allocated
+ * again is reported then, naming the page.
+ */
 void pmm_free_pages(paddr_t pa, unsigned order);
 
 struct pmm_stats {
 	uint64_t total_pages;  /* usable RAM given to the allocator */
 	uint64_t free_pages;
 	uint64_t kernel_pages; /* image, boot data, page metadata, early tables */
+	uint64_t poison_errors; /* DEBUG build: pages found written while free */
 };
 void pmm_get_stats(struct pmm_stats *out);
 
@@ -169,7 +176,10 @@ int __must_check paging_map(vaddr_t va, paddr_t pa, size_t size, unsigned flags)
 
 /*
  * Unmap [va, va + size): pages not mapped are skipped; 2 MiB pages only
- * partly inside are split first; page-table pages left empty are freed.
+ * partly inside are split first. When it returns, no CPU's TLB holds the
+ * old entries any more, and only then were the page-table pages left
+ * empty freed; a caller that owns the unmapped frames frees them after
+ * this, never before (or they stay reachable while reused).
  * Return: 0, -EINVAL, or -ENOMEM (a split that needed a table).
  */
 int __must_check paging_unmap(vaddr_t va, size_t size);
@@ -185,7 +195,7 @@ int __must_check paging_translate(vaddr_t va, paddr_t *pa, unsigned *flags);
 
 /*
  * The one place TLB entries are invalidated after a change to the kernel's
- * page tables (with SMP, this grows the cross-CPU shootdown).
+ * page tables: here and on every other online CPU (a shootdown).
  */
 void tlb_flush_range(vaddr_t va, size_t size);
 

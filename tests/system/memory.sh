@@ -5,6 +5,10 @@
 # -cpu max (1 GiB direct-map pages, SMEP, SMAP, UMIP). Every in-kernel test
 # must pass on each, and the memory the kernel reports must add up: RAM as
 # given by -m, free + used = RAM, and the kernel's own use small.
+# Then a CPU without NX (-cpu qemu64,-nx): every test passes (the NX checks
+# skip), and the boot log warns once that W^X is not enforced. And the
+# stress_vmalloc suite on four CPUs: vmalloc and vfree racing each other
+# must never fail.
 . "$(dirname "$0")/lib.sh"
 
 iso=$(make_iso ktest-mem "ktest debug_exit=0xf4") || exit 1
@@ -43,3 +47,33 @@ check_size q35_2G q35 2048
 check_size q35_4G q35 4096
 check_size q35_8G q35 8192
 check_size q35_2G_cpu_max q35 2048 -cpu max
+
+# A CPU without NX: all tests pass or skip, and one warning says so.
+log=$LOGDIR/memory-no-nx.log
+qemu_boot "$log" "$BIOS_TIMEOUT" "" -machine q35 -m 256M -cpu qemu64,-nx -cdrom "$iso"
+read -r kp kf < <(count_ktap "$log")
+clean=$(tr -d '\r' < "$log")
+warnings=$(grep -c "mm: protection: the CPU has no NX (execute disable): W^X is not enforced" <<< "$clean")
+if [ "$QEMU_STATUS" = 33 ] && [ "$kf" = 0 ] && [ "$kp" -gt 0 ] && [ "$warnings" = 1 ] &&
+	grep -q "ok [0-9]* map_4k_without_vm_exec_is_not_executable # SKIP CPU without NX" <<< "$clean"; then
+	pass "memory_cpu_without_nx_ktests_pass_and_boot_warns_once"
+else
+	fail "memory_cpu_without_nx_ktests_pass_and_boot_warns_once" \
+		"QEMU status $QEMU_STATUS (want 33); KTAP $kp passed, $kf failed; $warnings warning lines (want 1)"
+	show_log "$log"
+fi
+
+# vmalloc/vfree from four CPUs at once (stress_vmalloc, run only when named).
+stress_iso=$(make_iso ktest-mem-stress "ktest=stress_vmalloc* debug_exit=0xf4") || exit 1
+log=$LOGDIR/memory-stress-vmalloc.log
+qemu_boot "$log" 300 "" -machine q35 -smp 4 -m 256M -cdrom "$stress_iso"
+read -r kp kf < <(count_ktap "$log")
+report_ktap "$log" "memory_smp4"
+grep -a -h "failed vmallocs" "$log" | tr -d '\r' | sed 's/^\[[ 0-9.]*\] *#/# smp 4:/'
+if [ "$QEMU_STATUS" = 33 ] && [ "$kf" = 0 ] && [ "$kp" -gt 0 ]; then
+	pass "memory_stress_vmalloc_smp4_run_exits_with_pass_status"
+else
+	fail "memory_stress_vmalloc_smp4_run_exits_with_pass_status" \
+		"QEMU status $QEMU_STATUS (want 33); KTAP $kp passed, $kf failed"
+	show_log "$log"
+fi
