@@ -57,6 +57,17 @@ static inline void wrmsr(uint32_t msr, uint64_t v)
 			     "d"((uint32_t)(v >> 32)));
 }
 
+/*
+ * Make every earlier load and store globally visible before the next
+ * instruction starts: needed before a WRMSR that is not serializing (the
+ * x2APIC ICR), which could otherwise overtake them (Linux's
+ * weak_wrmsr_fence).
+ */
+static inline void wrmsr_fence(void)
+{
+	__asm__ __volatile__("mfence; lfence" ::: "memory");
+}
+
 static inline uint64_t read_cr0(void)
 {
 	uint64_t v;
