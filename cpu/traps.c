@@ -16,6 +16,7 @@
 #include <xdv/panic.h>
 #include <xdv/percpu.h>
 #include <xdv/sched.h>
+#include <xdv/smp.h>
 #include "internal.h"
 #include <xdv/arch/x86.h>
 
@@ -162,9 +163,10 @@ void trap_dispatch(struct trap_frame *frame)
 		sched_irq_exit(frame->rflags & RFLAGS_IF);
 		return;
 	}
-	/* Another CPU panicked and stops this one. */
+	/* Another CPU panicked (or powers off) and stops this one: leave
+	 * the online mask, so that its shootdowns do not wait for us. */
 	if (frame->vector == X86_EXC_NMI && panic_in_progress)
-		cpu_halt_forever();
+		smp_park_self(NULL);
 	if (from_kernel && frame->vector < 32) {
 		uint64_t fixup = extable_find(frame->rip);
 
