@@ -2,6 +2,7 @@
 /* Private to cpu/: how its files reach each other. */
 #pragma once
 
+#include <xdv/acpi.h>
 #include <xdv/types.h>
 
 struct trap_frame;
@@ -27,3 +28,23 @@ void pic_disable(void);
 
 /* Map and start the HPET at addr; recalibrate the TSC against it. */
 int hpet_init(paddr_t addr);
+
+/*
+ * ACPI registers the power-off and reboot paths write (cpu/power.c). A
+ * register in memory space is mapped when prepared (at boot), because
+ * once the other CPUs are stopped no mapping can be made safely.
+ */
+struct power_reg {
+	struct acpi_gas gas;
+	volatile void *mmio; /* memory space: the mapping; else NULL */
+};
+
+/* Copy g into r and map it if it is in memory space. Return: 0, -ENOMEM. */
+int power_reg_prepare(struct power_reg *r, const struct acpi_gas *g);
+/* Write v at the register's width; no allocation, no lock. */
+void power_reg_write(const struct power_reg *r, uint32_t v);
+void power_reg_release(struct power_reg *r);
+/* Prepare the FADT's reset and PM1 control registers. Context: acpi_init. */
+void power_init(const struct acpi_info *acpi);
+/* True when every FADT register in memory space has its mapping. */
+bool power_regs_mapped(void);
