@@ -17,6 +17,12 @@ unsigned ioapic_total(void);
 /* Legacy ISA IRQ -> GSI with polarity and trigger, from the MADT (cpu/irq.c). */
 void irq_set_isa_override(unsigned isa_irq, uint32_t gsi, bool active_low, bool level);
 
+/*
+ * Tests of the trap entry (cpu/traps_entry_test.c): when set, trap_dispatch
+ * offers every exception (vector < 32) to it first; true means handled.
+ */
+extern bool (*volatile trap_test_hook)(struct trap_frame *frame);
+
 /* Interrupt vectors >= 32 (cpu/irq.c), called by trap_dispatch. */
 void irq_dispatch(struct trap_frame *frame);
 

@@ -46,6 +46,7 @@ extern const uint64_t trap_stub_size;
 extern const struct extable_entry _extable_start[], _extable_end[];
 
 unsigned long trap_fixups_taken;
+bool (*volatile trap_test_hook)(struct trap_frame *frame);
 uint64_t trap_last_fixup_vector;
 
 #define PF_INSTRUCTION_FETCH (1u << 4)
@@ -163,6 +164,8 @@ void trap_dispatch(struct trap_frame *frame)
 		sched_irq_exit(frame->rflags & RFLAGS_IF);
 		return;
 	}
+	if (unlikely(trap_test_hook) && trap_test_hook(frame))
+		return;
 	/* Another CPU panicked (or powers off) and stops this one: leave
 	 * the online mask, so that its shootdowns do not wait for us. */
 	if (frame->vector == X86_EXC_NMI && panic_in_progress)

@@ -203,6 +203,16 @@ static inline bool probe_read_u8(const volatile void *addr, uint8_t *v)
 	return ok;
 }
 
+/* Exchange GS base and KERNEL_GS_BASE (the kernel's entry from user mode). */
+static inline void swapgs(void) { __asm__ __volatile__("swapgs" ::: "memory"); }
+
+/* Set the trap flag and run one nop: a single-step debug exception (#DB)
+ * follows it; the handler must clear TF in the frame (tests of #DB). */
+static inline void single_step_nop(void)
+{
+	__asm__ __volatile__("pushfq; orq $0x100, (%%rsp); popfq; nop" ::: "memory", "cc");
+}
+
 /* Raise an invalid-opcode exception (#UD), with no fixup. */
 static inline void invalid_opcode(void)
 {
