@@ -143,9 +143,10 @@ static void smp_call(void (*fn)(void *arg), void *arg, bool self)
 		lapic_send_ipi(cpu_areas[__builtin_ctzll(m)]->apic_id, VECTOR_IPI_CALL);
 	if (self)
 		fn(arg);
-	while (__atomic_load_n(&call_mask, __ATOMIC_ACQUIRE)) {
+	for (uint64_t left; (left = __atomic_load_n(&call_mask, __ATOMIC_ACQUIRE));) {
 		/* A CPU that stopped after it was asked will not answer. */
-		__atomic_fetch_and(&call_mask, online_mask, __ATOMIC_ACQ_REL);
+		if (unlikely(left & ~online_mask))
+			__atomic_fetch_and(&call_mask, online_mask, __ATOMIC_ACQ_REL);
 		cpu_relax();
 	}
 	call_slot = NULL;

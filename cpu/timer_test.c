@@ -4,7 +4,10 @@
  * CPU. The canceller waits for the callback with interrupts off; if the
  * callback needs every CPU's answer to a cross-CPU call (here a TLB
  * shootdown: vmalloc + vfree), the canceller must answer it while it
- * waits, or the two CPUs wait for each other forever.
+ * waits, or the two CPUs wait for each other forever. (smp.h asks callers
+ * of cross-CPU calls not to be interrupt handlers, which timer callbacks
+ * are; this one is safe because CPU A is idle or in a thread that holds
+ * no lock when the timer fires, and it is the case the fix is for.)
  */
 #include <xdv/ktest.h>
 #include <xdv/mm.h>
