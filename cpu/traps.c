@@ -8,7 +8,13 @@
  * trap_dispatch() first looks for an exception fixup (a kernel instruction
  * that was allowed to fault), and otherwise reports the exception with its
  * decoded error code, the registers and a backtrace, and stops the kernel.
- * Vectors from 32 up are interrupts: cpu/irq.c dispatches them.
+ * Vectors from 32 up are interrupts: cpu/irq.c dispatches them. An NMI
+ * while another CPU stops the machine (panic, power off) takes this CPU
+ * out of the online mask and halts it; any other NMI is reported as
+ * unexpected. The entry code has already switched to the kernel's GS base
+ * (also for an NMI or #DB between SYSCALL and SWAPGS) and made nested NMIs
+ * safe (cpu/trap_entry.asm). trap_test_hook lets in-kernel tests handle
+ * exceptions they raise on purpose (NMI, #DB).
  *
  * Locks: none; the IDT is written once at boot.
  */
