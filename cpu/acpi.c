@@ -86,6 +86,7 @@ void acpi_init(void)
 		return;
 	}
 	acpi_ok = true;
+	power_init(&acpi); /* map power-off/reset registers now, not when CPUs are stopped */
 	if (acpi.has_hpet && hpet_init(acpi.hpet.address) < 0)
 		pr_warn("HPET not usable; the TSC keeps its PIT calibration\n");
 	if (!acpi.has_madt)

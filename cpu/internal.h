@@ -2,6 +2,7 @@
 /* Private to cpu/: how its files reach each other. */
 #pragma once
 
+#include <xdv/acpi.h>
 #include <xdv/types.h>
 
 struct trap_frame;
@@ -16,6 +17,12 @@ unsigned ioapic_total(void);
 /* Legacy ISA IRQ -> GSI with polarity and trigger, from the MADT (cpu/irq.c). */
 void irq_set_isa_override(unsigned isa_irq, uint32_t gsi, bool active_low, bool level);
 
+/*
+ * Tests of the trap entry (cpu/traps_entry_test.c): when set, trap_dispatch
+ * offers every exception (vector < 32) to it first; true means handled.
+ */
+extern bool (*volatile trap_test_hook)(struct trap_frame *frame);
+
 /* Interrupt vectors >= 32 (cpu/irq.c), called by trap_dispatch. */
 void irq_dispatch(struct trap_frame *frame);
 
@@ -27,3 +34,23 @@ void pic_disable(void);
 
 /* Map and start the HPET at addr; recalibrate the TSC against it. */
 int hpet_init(paddr_t addr);
+
+/*
+ * ACPI registers the power-off and reboot paths write (cpu/power.c). A
+ * register in memory space is mapped when prepared (at boot), because
+ * once the other CPUs are stopped no mapping can be made safely.
+ */
+struct power_reg {
+	struct acpi_gas gas;
+	volatile void *mmio; /* memory space: the mapping; else NULL */
+};
+
+/* Copy g into r and map it if it is in memory space. Return: 0, -ENOMEM. */
+int power_reg_prepare(struct power_reg *r, const struct acpi_gas *g);
+/* Write v at the register's width; no allocation, no lock. */
+void power_reg_write(const struct power_reg *r, uint32_t v);
+void power_reg_release(struct power_reg *r);
+/* Prepare the FADT's reset and PM1 control registers. Context: acpi_init. */
+void power_init(const struct acpi_info *acpi);
+/* True when every FADT register in memory space has its mapping. */
+bool power_regs_mapped(void);

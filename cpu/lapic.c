@@ -7,15 +7,16 @@
  * in IA32_APIC_BASE (the MADT may override it; both agree on PCs).
  *
  * Locks: none. Each CPU touches only its own APIC; the ICR write that
- * sends an IPI is one register write in x2APIC mode, and in xAPIC mode it
- * is done with interrupts off so that an interrupt handler sending an IPI
- * cannot split the high/low pair.
+ * sends an IPI is one register write in x2APIC mode (after a fence: see
+ * cpu/lapic_icr.h), and in xAPIC mode it is done with interrupts off so
+ * that an interrupt handler sending an IPI cannot split the high/low pair.
  */
 #include <xdv/cpufeature.h>
 #include <xdv/irq.h>
 #include <xdv/mm.h>
 #include <xdv/panic.h>
 #include <xdv/arch/x86.h>
+#include "lapic_icr.h"
 
 #define MSR_APIC_BASE     0x1B
 #define APIC_BASE_ENABLE  (1ULL << 11)
@@ -112,11 +113,15 @@ void lapic_eoi(void)
 	apic_write(APIC_EOI, 0);
 }
 
+static_assert(MSR_X2APIC_ICR == MSR_X2APIC_FIRST + (APIC_ICR_LOW >> 4), "x2APIC ICR");
+
+static const struct x2apic_icr_ops x2apic_icr = { wrmsr_fence, wrmsr };
+
 /* Write the ICR: destination and command, then wait until it is sent. */
 static void icr_send(uint32_t dest, uint32_t low)
 {
 	if (x2apic) {
-		wrmsr(MSR_X2APIC_FIRST + (APIC_ICR_LOW >> 4), ((uint64_t)dest << 32) | low);
+		x2apic_icr_send(&x2apic_icr, dest, low);
 		return;
 	}
 	uint64_t flags = read_rflags();
@@ -140,6 +145,11 @@ void lapic_send_ipi(uint32_t dest, uint8_t vector)
 void lapic_send_nmi_all_but_self(void)
 {
 	icr_send(0, ICR_ALL_BUT_SELF | ICR_ASSERT | ICR_NMI);
+}
+
+void lapic_send_nmi(uint32_t dest)
+{
+	icr_send(dest, ICR_ASSERT | ICR_NMI);
 }
 
 void lapic_send_init(uint32_t dest)

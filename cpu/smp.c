@@ -9,8 +9,10 @@
  * MP specification asks), and waits for the AP to say it is online; the AP
  * loads its own GDT/TSS and the IDT, programs the PAT and CR4 protections
  * like the boot CPU, enables its local APIC and timer, makes its start-up
- * context its idle thread (process/sched.c), and only then says it is
- * online: from then on threads may be placed on it.
+ * context its idle thread (process/sched.c), and only then joins the
+ * online mask and says it is online: from then on threads may be placed
+ * on it, and TLB shootdowns reach it (see smp_join_online for why it
+ * flushes its TLB right after joining).
  *
  * Cross-CPU calls: one request at a time (call_lock); the caller publishes
  * the function, marks every other online CPU in call_mask, sends each an
@@ -23,6 +25,11 @@
  * interrupts off (a TLB shootdown under the page-table lock) still gets
  * its answer. Functions run this way must therefore take no spinlock.
  *
+ * A stopped CPU (stop_other_cpus: panic, power off, reboot) takes itself
+ * out of the online mask before it halts, and the CPU that stops it waits
+ * for that: a shootdown made afterwards (an ioremap in the power-off path)
+ * must not wait for CPUs that will never answer.
+ *
  * Lock order: call_lock before anything a called function takes.
  */
 #define pr_fmt(fmt) "smp: " fmt
@@ -31,6 +38,7 @@
 #include <xdv/fpu.h>
 #include <xdv/irq.h>
 #include <xdv/mm.h>
+#include <xdv/panic.h>
 #include <xdv/percpu.h>
 #include <xdv/printk.h>
 #include <xdv/sched.h>
@@ -45,6 +53,8 @@
 #define INIT_DELAY_NS   10000000ULL  /* 10 ms after INIT */
 #define SIPI_DELAY_NS   200000ULL    /* 200 us between STARTUPs */
 #define TRAMPOLINE_PREFERRED 0x8000ULL
+#define STOP_WAIT_NS    1000000000ULL /* 1 s for stopped CPUs to leave the mask */
+#define STOP_WAIT_SPINS 100000000ULL  /* the same without a clock, roughly */
 
 extern const char ap_trampoline_start[], ap_trampoline_end[];
 extern const char ap_tramp_page[], ap_tramp_cr3[], ap_tramp_efer[], ap_tramp_cpu[];
@@ -106,6 +116,14 @@ static void smp_call(void (*fn)(void *arg), void *arg, bool self)
 {
 	preempt_disable(); /* "the other CPUs" must stay the same CPUs */
 
+	/*
+	 * A full fence before reading the mask: the caller's page-table
+	 * stores must be visible before the read, or a CPU joining the mask
+	 * right now (which flushes its TLB after joining) could both be left
+	 * out here and still walk the old entries (store-load reordering).
+	 */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+
 	uint64_t others = online_mask & ~(1ULL << this_cpu()->cpu);
 	struct call_request req = { fn, arg };
 
@@ -117,15 +135,20 @@ static void smp_call(void (*fn)(void *arg), void *arg, bool self)
 	}
 	while (!spin_trylock(&call_lock))
 		smp_poll_calls();
+	/* Read again under the lock: CPUs may have joined or stopped meanwhile. */
+	others = online_mask & ~(1ULL << this_cpu()->cpu);
 	call_slot = &req;
 	__atomic_store_n(&call_mask, others, __ATOMIC_RELEASE);
-	for (unsigned cpu = 0; cpu < nr_cpus; cpu++)
-		if (others & (1ULL << cpu))
-			lapic_send_ipi(cpu_areas[cpu]->apic_id, VECTOR_IPI_CALL);
+	for (uint64_t m = others; m; m &= m - 1)
+		lapic_send_ipi(cpu_areas[__builtin_ctzll(m)]->apic_id, VECTOR_IPI_CALL);
 	if (self)
 		fn(arg);
-	while (__atomic_load_n(&call_mask, __ATOMIC_ACQUIRE))
+	for (uint64_t left; (left = __atomic_load_n(&call_mask, __ATOMIC_ACQUIRE));) {
+		/* A CPU that stopped after it was asked will not answer. */
+		if (unlikely(left & ~online_mask))
+			__atomic_fetch_and(&call_mask, online_mask, __ATOMIC_ACQ_REL);
 		cpu_relax();
+	}
 	call_slot = NULL;
 	spin_unlock(&call_lock);
 	preempt_enable();
@@ -157,6 +180,33 @@ void smp_call_all(void (*fn)(void *arg), void *arg)
 
 /* ---- application processor start-up --------------------------------------- */
 
+/*
+ * Join the online mask: from now on cross-CPU calls (TLB shootdowns)
+ * include this CPU. Until this point it ran on the kernel page tables
+ * without getting shootdowns, so its TLB may hold entries for mappings
+ * that changed meanwhile; it flushes everything, global pages included
+ * (toggling CR4.PGE), right after joining. The order matters: a CPU that
+ * changed a mapping and read the mask before the join (both with full
+ * fences: smp_call, and the locked OR here) left this CPU out, but its
+ * change is then visible before the flush below, which drops any stale
+ * entry; a change after the join is shot down here like anywhere else.
+ * What this CPU touches before joining (its stack, its per-CPU area and
+ * IST stacks, the kernel image, the direct map) is never unmapped.
+ */
+static void smp_join_online(unsigned cpu)
+{
+	__atomic_fetch_or(&online_mask, 1ULL << cpu, __ATOMIC_SEQ_CST);
+
+	uint64_t cr4 = read_cr4();
+
+	if (cr4 & CR4_PGE) {
+		write_cr4(cr4 & ~CR4_PGE);
+		write_cr4(cr4);
+	} else {
+		write_cr3(read_cr3());
+	}
+}
+
 /* The C entry of an AP, called by the trampoline on the AP's own stack. */
 void ap_entry(unsigned cpu);
 void ap_entry(unsigned cpu)
@@ -172,8 +222,48 @@ void ap_entry(unsigned cpu)
 	p->apic_id = lapic_id();
 	timer_init_cpu();
 	sched_init_ap();
+	/* Counted before it joins: tlb_flush_range skips shootdowns while
+	 * nr_cpus is 1. Only the boot CPU writes it otherwise, and it is
+	 * waiting for this CPU now. */
+	if (nr_cpus <= cpu)
+		__atomic_store_n(&nr_cpus, cpu + 1, __ATOMIC_SEQ_CST);
+	smp_join_online(cpu);
 	__atomic_store_n(&p->online, true, __ATOMIC_RELEASE);
 	sched_idle_forever();
+}
+
+/* ---- stopping CPUs ---------------------------------------------------------- */
+
+void smp_park_self(volatile bool *release)
+{
+	unsigned cpu = this_cpu()->cpu;
+
+	cli();
+	__atomic_fetch_and(&online_mask, ~(1ULL << cpu), __ATOMIC_SEQ_CST);
+	if (!release)
+		cpu_halt_forever();
+	while (!__atomic_load_n(release, __ATOMIC_ACQUIRE))
+		cpu_relax();
+	smp_join_online(cpu);
+}
+
+void smp_stop_others(void)
+{
+	uint64_t me = 1ULL << this_cpu_id();
+	bool clock = time_tsc_khz() != 0;
+	uint64_t give_up = clock ? time_since_boot_ns() + STOP_WAIT_NS : 0;
+
+	if (nr_cpus < 2)
+		return;
+	lapic_send_nmi_all_but_self();
+	/* An NMI reaches even a CPU with interrupts off; wait, with a bound. */
+	for (uint64_t spins = 0;; spins++) {
+		if ((__atomic_load_n(&online_mask, __ATOMIC_ACQUIRE) & ~me) == 0)
+			return;
+		if (clock ? time_since_boot_ns() >= give_up : spins >= STOP_WAIT_SPINS)
+			return;
+		cpu_relax();
+	}
 }
 
 /* A 4 KiB page of usable RAM below 1 MiB (real mode reaches only that). */
@@ -255,9 +345,10 @@ unsigned smp_start_cpus(const uint32_t *apic_ids, unsigned count)
 	for (unsigned i = 0; i < count && nr_cpus < MAX_CPUS; i++) {
 		if (apic_ids[i] == me)
 			continue;
-		if (start_one(page, nr_cpus, apic_ids[i])) {
-			online_mask |= 1ULL << nr_cpus;
-			nr_cpus++;
+		unsigned cpu = nr_cpus;
+
+		if (start_one(page, cpu, apic_ids[i])) {
+			nr_cpus = cpu + 1; /* the AP counted itself in already */
 		} else {
 			pr_warn("CPU with APIC id %u did not start\n", apic_ids[i]);
 		}

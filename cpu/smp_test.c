@@ -9,8 +9,10 @@
 #include <xdv/ktest.h>
 #include <xdv/mm.h>
 #include <xdv/percpu.h>
+#include <xdv/sched.h>
 #include <xdv/smp.h>
 #include <xdv/spinlock.h>
+#include <xdv/time.h>
 #include <xdv/arch/x86.h>
 
 static void mark_cpu(void *arg)
@@ -151,4 +153,123 @@ KTEST(smp, reschedule_ipi_reaches_each_cpu)
 				break;
 		KTEST_EXPECT(t, cpu_areas[cpu]->resched_ipis > before[cpu]);
 	}
+}
+
+/* ---- stopped (parked) CPUs leave the online mask -------------------------- */
+
+#define PARK_WAIT_NS 2000000000ULL
+
+static struct {
+	volatile bool release;
+	volatile bool back;
+} park;
+
+static int park_here(void *arg)
+{
+	uint64_t flags = read_rflags();
+
+	smp_park_self(&park.release); /* interrupts off, out of the mask */
+	park.back = true;
+	irq_restore(flags);
+	return 0;
+}
+
+/* Wait until the online mask has bit cpu set (want) or clear, with a bound. */
+static bool wait_online(unsigned cpu, bool want)
+{
+	uint64_t give_up = time_since_boot_ns() + PARK_WAIT_NS;
+
+	while (!!(smp_online_mask() & (1ULL << cpu)) != want) {
+		if (time_since_boot_ns() > give_up)
+			return false;
+		smp_poll_calls();
+		cpu_relax();
+	}
+	return true;
+}
+
+/* Park CPU x (the last one) from a thread pinned there; this thread moves off it. */
+static bool park_start(struct ktest *t, unsigned x, uint64_t *old_affinity)
+{
+	struct thread *self = thread_current();
+	struct thread_attr attr = { .name = "ktest-park", .affinity = 1ULL << x };
+
+	*old_affinity = thread_affinity(self);
+	if (!KTEST_EXPECT_EQ(t, thread_set_affinity(self, smp_online_mask() & ~(1ULL << x)), 0))
+		return false;
+	park.release = false;
+	park.back = false;
+	KTEST_EXPECT_EQ(t, kthread_start(park_here, NULL, &attr), 0);
+	return KTEST_EXPECT(t, wait_online(x, false));
+}
+
+static void park_end(struct ktest *t, unsigned x, uint64_t old_affinity)
+{
+	park.release = true;
+	KTEST_EXPECT(t, wait_online(x, true));
+	for (uint64_t give_up = time_since_boot_ns() + PARK_WAIT_NS;
+	     !park.back && time_since_boot_ns() < give_up;)
+		cpu_relax();
+	KTEST_EXPECT(t, park.back);
+	KTEST_EXPECT_EQ(t, thread_set_affinity(thread_current(), old_affinity), 0);
+}
+
+KTEST(smp, parked_cpu_leaves_online_mask_and_shootdown_skips_it)
+{
+	if (nr_cpus < 2) {
+		KTEST_SKIP(t, "needs two CPUs");
+		return;
+	}
+	unsigned x = nr_cpus - 1;
+	uint64_t old_affinity, all = smp_online_mask();
+
+	if (park_start(t, x, &old_affinity)) {
+		/* A shootdown (map + unmap) must not wait for the parked CPU. */
+		void *p = vmalloc(PAGE_SIZE);
+
+		KTEST_EXPECT(t, p != NULL);
+		vfree(p);
+
+		uint64_t seen = 0;
+
+		smp_call_all(mark_cpu, &seen);
+		KTEST_EXPECT_EQ(t, seen, all & ~(1ULL << x));
+	}
+	park_end(t, x, old_affinity);
+	KTEST_EXPECT_EQ(t, smp_online_mask(), all);
+}
+
+/*
+ * A CPU out of the mask misses shootdowns; joining again must flush its
+ * TLB (as an AP does when it first joins), or it reads a stale mapping.
+ */
+KTEST(smp, cpu_joining_online_mask_drops_stale_tlb_entries)
+{
+	if (nr_cpus < 2) {
+		KTEST_SKIP(t, "needs two CPUs");
+		return;
+	}
+	unsigned x = nr_cpus - 1;
+	uint64_t old_affinity;
+	paddr_t a = pmm_alloc_pages(0, 0), b = pmm_alloc_pages(0, 0);
+	struct shoot_read r = { 0, 0xAAAA };
+
+	if (!KTEST_EXPECT(t, a && b))
+		return;
+	*(uint64_t *)phys_to_virt(a) = 0xAAAA;
+	*(uint64_t *)phys_to_virt(b) = 0xBBBB;
+	KTEST_EXPECT_EQ(t, paging_map(SHOOT_VA, a, PAGE_SIZE, 0), 0);
+	smp_call_all(read_through_mapping, &r); /* every TLB: SHOOT_VA -> a */
+	KTEST_EXPECT_EQ(t, r.mismatches, 0);
+	if (park_start(t, x, &old_affinity)) {
+		KTEST_EXPECT_EQ(t, paging_unmap(SHOOT_VA, PAGE_SIZE), 0);
+		KTEST_EXPECT_EQ(t, paging_map(SHOOT_VA, b, PAGE_SIZE, 0), 0);
+	}
+	park_end(t, x, old_affinity);
+	r.want = 0xBBBB;
+	smp_call_all(read_through_mapping, &r); /* CPU x too, now back */
+	KTEST_EXPECT_EQ(t, r.mismatches, 0);
+	KTEST_EXPECT_EQ(t, paging_unmap(SHOOT_VA, PAGE_SIZE), 0);
+	pmm_free_pages(a, 0);
+	pmm_free_pages(b, 0);
 }

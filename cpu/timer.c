@@ -13,12 +13,14 @@
  * timer is started on the CPU that calls timer_start, but may be cancelled
  * from any CPU (a sleeping thread can wake up elsewhere). Callbacks run
  * without the lock, so they may start timers; timer_cancel waits for a
- * callback of the same timer that is running on another CPU.
+ * callback of the same timer that is running on another CPU, answering
+ * cross-CPU calls meanwhile (the callback may be making one).
  */
 #define pr_fmt(fmt) "timer: " fmt
 #include <xdv/irq.h>
 #include <xdv/percpu.h>
 #include <xdv/printk.h>
+#include <xdv/smp.h>
 #include <xdv/spinlock.h>
 #include <xdv/time.h>
 #include <xdv/timer.h>
@@ -148,9 +150,15 @@ bool timer_cancel(struct timer *t)
 			break;
 		}
 	}
-	/* Another CPU may be in t's callback: wait for it to end. */
+	/*
+	 * Another CPU may be in t's callback: wait for it to end. Interrupts
+	 * are off, and the callback may itself wait for this CPU (a TLB
+	 * shootdown after a vfree): answer its calls while waiting, as the
+	 * spinlock wait does.
+	 */
 	while (q->running == t && t->cpu != this_cpu_id()) {
 		spin_unlock(&q->lock);
+		smp_poll_calls();
 		cpu_relax();
 		spin_lock(&q->lock);
 	}

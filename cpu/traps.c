@@ -8,7 +8,13 @@
  * trap_dispatch() first looks for an exception fixup (a kernel instruction
  * that was allowed to fault), and otherwise reports the exception with its
  * decoded error code, the registers and a backtrace, and stops the kernel.
- * Vectors from 32 up are interrupts: cpu/irq.c dispatches them.
+ * Vectors from 32 up are interrupts: cpu/irq.c dispatches them. An NMI
+ * while another CPU stops the machine (panic, power off) takes this CPU
+ * out of the online mask and halts it; any other NMI is reported as
+ * unexpected. The entry code has already switched to the kernel's GS base
+ * (also for an NMI or #DB between SYSCALL and SWAPGS) and made nested NMIs
+ * safe (cpu/trap_entry.asm). trap_test_hook lets in-kernel tests handle
+ * exceptions they raise on purpose (NMI, #DB).
  *
  * Locks: none; the IDT is written once at boot.
  */
@@ -16,6 +22,7 @@
 #include <xdv/panic.h>
 #include <xdv/percpu.h>
 #include <xdv/sched.h>
+#include <xdv/smp.h>
 #include "internal.h"
 #include <xdv/arch/x86.h>
 
@@ -45,6 +52,7 @@ extern const uint64_t trap_stub_size;
 extern const struct extable_entry _extable_start[], _extable_end[];
 
 unsigned long trap_fixups_taken;
+bool (*volatile trap_test_hook)(struct trap_frame *frame);
 uint64_t trap_last_fixup_vector;
 
 #define PF_INSTRUCTION_FETCH (1u << 4)
@@ -162,9 +170,12 @@ void trap_dispatch(struct trap_frame *frame)
 		sched_irq_exit(frame->rflags & RFLAGS_IF);
 		return;
 	}
-	/* Another CPU panicked and stops this one. */
+	if (unlikely(trap_test_hook) && trap_test_hook(frame))
+		return;
+	/* Another CPU panicked (or powers off) and stops this one: leave
+	 * the online mask, so that its shootdowns do not wait for us. */
 	if (frame->vector == X86_EXC_NMI && panic_in_progress)
-		cpu_halt_forever();
+		smp_park_self(NULL);
 	if (from_kernel && frame->vector < 32) {
 		uint64_t fixup = extable_find(frame->rip);
 

@@ -21,6 +21,7 @@
 #include <xdv/mm.h>
 #include <xdv/percpu.h>
 #include <xdv/printk.h>
+#include <xdv/smp.h>
 #include <xdv/arch/x86.h>
 
 #define BACKTRACE_MAX_FRAMES 32
@@ -142,7 +143,7 @@ bool stop_other_cpus(void)
 	if (__atomic_exchange_n(&panic_in_progress, true, __ATOMIC_ACQ_REL))
 		return false;
 	if (nr_cpus > 1)
-		lapic_send_nmi_all_but_self();
+		smp_stop_others(); /* NMI; wait until they left the online mask */
 	return true;
 }
 

@@ -66,6 +66,7 @@ void lapic_eoi(void);
 #define LAPIC_ALL_BUT_SELF 0xFFFFFFFFu
 void lapic_send_ipi(uint32_t dest_apic_id, uint8_t vector);
 void lapic_send_nmi_all_but_self(void);
+void lapic_send_nmi(uint32_t dest_apic_id); /* also to this CPU's own id */
 void lapic_send_init(uint32_t dest_apic_id);
 void lapic_send_startup(uint32_t dest_apic_id, uint8_t page);
 

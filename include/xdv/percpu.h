@@ -30,7 +30,7 @@ static_assert(sizeof(struct tss) == 104, "hardware layout");
 #define IST_DOUBLE_FAULT   1
 #define IST_NMI            2
 #define IST_MACHINE_CHECK  3
-#define IST_STACK_SIZE     8192
+#define IST_STACK_SIZE     8192 /* = NMI_STACK_SIZE in cpu/trap_entry.asm */
 
 #define GDT_ENTRIES 7 /* null, kernel code, kernel data, user data, user code, TSS (2) */
 

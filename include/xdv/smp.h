@@ -39,5 +39,26 @@ void smp_call_all(void (*fn)(void *arg), void *arg);
 /* Send CPU cpu the reschedule IPI (it wakes from hlt and counts it). */
 void smp_send_reschedule(unsigned cpu);
 
-/* Bit n set when CPU n is online. */
+/*
+ * Bit n set when CPU n is online: it answers cross-CPU calls (TLB
+ * shootdowns) and may run threads. A CPU joins once it is fully started,
+ * and leaves when it is stopped (or parked by a test).
+ */
 uint64_t smp_online_mask(void);
+
+/*
+ * Stop every other CPU with an NMI (each takes itself out of the online
+ * mask, then halts for good: see smp_park_self) and wait up to 1 s until
+ * they have. Context: interrupts off, once (stop_other_cpus).
+ */
+void smp_stop_others(void);
+
+/*
+ * Take this CPU out of the online mask and stay here with interrupts off:
+ * for good (halted) when release is NULL, the stop path; otherwise until
+ * *release is true, then join the mask again with a full TLB flush (the
+ * shootdowns it missed meanwhile). Other CPUs' cross-CPU calls stop
+ * waiting for it once it is out. Context: NMI (stop) or a pinned thread
+ * that holds no locks (tests). Interrupts stay off on return.
+ */
+void smp_park_self(volatile bool *release);

@@ -57,6 +57,17 @@ static inline void wrmsr(uint32_t msr, uint64_t v)
 			     "d"((uint32_t)(v >> 32)));
 }
 
+/*
+ * Make every earlier load and store globally visible before the next
+ * instruction starts: needed before a WRMSR that is not serializing (the
+ * x2APIC ICR), which could otherwise overtake them (Linux's
+ * weak_wrmsr_fence).
+ */
+static inline void wrmsr_fence(void)
+{
+	__asm__ __volatile__("mfence; lfence" ::: "memory");
+}
+
 static inline uint64_t read_cr0(void)
 {
 	uint64_t v;
@@ -190,6 +201,16 @@ static inline bool probe_read_u8(const volatile void *addr, uint8_t *v)
 			     : "=q"(ok), "+q"(val) : "r"(addr) : "memory");
 	*v = val;
 	return ok;
+}
+
+/* Exchange GS base and KERNEL_GS_BASE (the kernel's entry from user mode). */
+static inline void swapgs(void) { __asm__ __volatile__("swapgs" ::: "memory"); }
+
+/* Set the trap flag and run one nop: a single-step debug exception (#DB)
+ * follows it; the handler must clear TF in the frame (tests of #DB). */
+static inline void single_step_nop(void)
+{
+	__asm__ __volatile__("pushfq; orq $0x100, (%%rsp); popfq; nop" ::: "memory", "cc");
 }
 
 /* Raise an invalid-opcode exception (#UD), with no fixup. */
