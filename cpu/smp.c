@@ -6,7 +6,13 @@
  * page below 1 MiB, identity-mapped for as long as APs start, and given
  * the kernel's CR3. For each AP the boot CPU prepares its per-CPU area and
  * stack, sends INIT, waits 10 ms, then STARTUP (twice if needed, as the
- * MP specification asks), and waits for the AP to say it is online; the AP
+ * MP specification asks), and waits for the AP to call in from ap_entry,
+ * then for it to say it is online. Both waits are long (1 s and 10 s, as
+ * Linux's): under a loaded hypervisor an AP's vCPU may not run for a
+ * while, and an AP given up on must never come up later under a CPU
+ * number that the next AP was given. One that did not call in is sent
+ * INIT, which stops it for good (it waits for a STARTUP that never comes);
+ * one that called in is waited for. The AP
  * loads its own GDT/TSS and the IDT, programs the PAT and CR4 protections
  * like the boot CPU, enables its local APIC and timer, makes its start-up
  * context its idle thread (process/sched.c), and only then joins the
@@ -49,7 +55,8 @@
 #include <xdv/timer.h>
 #include <xdv/arch/x86.h>
 
-#define AP_WAIT_NS      100000000ULL /* 100 ms for an AP to come up */
+#define AP_CALLIN_NS    1000000000ULL  /* 1 s for a started AP to reach ap_entry */
+#define AP_ONLINE_NS    10000000000ULL /* 10 s for it to finish starting (as Linux) */
 #define INIT_DELAY_NS   10000000ULL  /* 10 ms after INIT */
 #define SIPI_DELAY_NS   200000ULL    /* 200 us between STARTUPs */
 #define TRAMPOLINE_PREFERRED 0x8000ULL
@@ -207,12 +214,16 @@ static void smp_join_online(unsigned cpu)
 	}
 }
 
+/* The CPU number of the last AP that reached ap_entry; -1: none yet. */
+static volatile int ap_called_in = -1;
+
 /* The C entry of an AP, called by the trampoline on the AP's own stack. */
 void ap_entry(unsigned cpu);
 void ap_entry(unsigned cpu)
 {
 	struct percpu *p = starting_area;
 
+	__atomic_store_n(&ap_called_in, (int)cpu, __ATOMIC_RELEASE);
 	cpu_area_load(p);
 	trap_load_idt();
 	mm_init_ap();
@@ -308,14 +319,30 @@ static bool start_one(paddr_t page, unsigned cpu, uint32_t apic_id)
 
 	lapic_send_init(apic_id);
 	udelay_ns(INIT_DELAY_NS);
-	for (int sipi = 0; sipi < 2 && !p->online; sipi++) {
+	for (int sipi = 0; sipi < 2 && __atomic_load_n(&ap_called_in, __ATOMIC_ACQUIRE) != (int)cpu;
+	     sipi++) {
 		lapic_send_startup(apic_id, (uint8_t)(page >> PAGE_SHIFT));
-		uint64_t give_up = time_since_boot_ns() + (sipi ? AP_WAIT_NS : SIPI_DELAY_NS);
+		uint64_t give_up = time_since_boot_ns() + (sipi ? AP_CALLIN_NS : SIPI_DELAY_NS);
 
-		while (!__atomic_load_n(&p->online, __ATOMIC_ACQUIRE) &&
+		while (__atomic_load_n(&ap_called_in, __ATOMIC_ACQUIRE) != (int)cpu &&
 		       time_since_boot_ns() < give_up)
 			cpu_relax();
 	}
+	if (__atomic_load_n(&ap_called_in, __ATOMIC_ACQUIRE) != (int)cpu) {
+		/* Never let it start late, under a CPU number given to another. */
+		lapic_send_init(apic_id);
+		udelay_ns(INIT_DELAY_NS);
+		return false;
+	}
+
+	uint64_t give_up = time_since_boot_ns() + AP_ONLINE_NS;
+
+	while (!__atomic_load_n(&p->online, __ATOMIC_ACQUIRE) && time_since_boot_ns() < give_up) {
+		smp_poll_calls(); /* its start-up may need this CPU's answer */
+		cpu_relax();
+	}
+	if (!p->online)
+		panic("CPU %u (APIC id %u) called in but did not finish starting", cpu, apic_id);
 	return p->online;
 }
 
