@@ -6,8 +6,10 @@
  * print what was found, and put it to use: the HPET becomes the TSC's
  * calibration reference, the I/O APICs and interrupt source overrides of
  * the MADT go to the IRQ layer, its CPU list to SMP.
- * A machine without usable tables keeps working: one CPU, no I/O APIC
- * (legacy IRQs then report -ENODEV), and a warning.
+ * Without a MADT (no RSDP, unusable tables, or none among them) the MP
+ * specification's tables take its place (cpu/mptable_setup.c); without
+ * those either the machine keeps working: one CPU, no I/O APIC (legacy
+ * IRQs then report -ENODEV), and a warning.
  *
  * Locks: none; boot CPU, once.
  */
@@ -75,22 +77,27 @@ void acpi_init(void)
 	const void *rsdp = find_rsdp(&len);
 
 	if (!rsdp) {
-		pr_warn("no RSDP found: one CPU, no I/O APIC\n");
+		pr_warn("no RSDP found; trying the MP table\n");
+		mptable_setup();
 		return;
 	}
 	int err = acpi_parse(&mapper, rsdp, MIN(len, (size_t)ACPI_RSDP_V2_LEN), &acpi);
 
 	acpi_info_print(&acpi);
 	if (err) {
-		pr_warn("tables unusable (%d): one CPU, no I/O APIC\n", err);
+		pr_warn("tables unusable (%d); trying the MP table\n", err);
+		mptable_setup();
 		return;
 	}
 	acpi_ok = true;
 	power_init(&acpi); /* map power-off/reset registers now, not when CPUs are stopped */
 	if (acpi.has_hpet && hpet_init(acpi.hpet.address) < 0)
 		pr_warn("HPET not usable; the TSC keeps its PIT calibration\n");
-	if (!acpi.has_madt)
+	if (!acpi.has_madt) {
+		pr_warn("no MADT; trying the MP table\n");
+		mptable_setup();
 		return;
+	}
 	for (unsigned i = 0; i < acpi.madt.ioapic_count; i++) {
 		const struct acpi_ioapic *io = &acpi.madt.ioapics[i];
 
@@ -110,10 +117,13 @@ unsigned acpi_start_cpus(void)
 	uint32_t ids[MAX_CPUS];
 	unsigned n = 0;
 
-	if (acpi_ok && acpi.has_madt)
+	if (acpi_ok && acpi.has_madt) {
 		for (unsigned i = 0; i < acpi.madt.cpu_count && n < MAX_CPUS; i++)
 			if (acpi.madt.cpus[i].enabled)
 				ids[n++] = acpi.madt.cpus[i].apic_id;
+	} else {
+		n = mptable_cpu_ids(ids, MAX_CPUS); /* the MP table's, if one is used */
+	}
 	if (acpi_ok && acpi.madt.cpu_count > MAX_CPUS)
 		pr_warn("only %u of %u CPUs are used\n", MAX_CPUS, acpi.madt.cpu_count);
 	return smp_start_cpus(ids, n);

@@ -13,6 +13,8 @@ int ioapic_route(uint32_t gsi, uint8_t vector, uint32_t dest_apic_id, bool activ
 		 bool level);
 void ioapic_mask(uint32_t gsi);
 unsigned ioapic_total(void);
+/* The GSI after the last line of every I/O APIC added so far (0: none). */
+uint32_t ioapic_gsi_end(void);
 
 /* Legacy ISA IRQ -> GSI with polarity and trigger, from the MADT (cpu/irq.c). */
 void irq_set_isa_override(unsigned isa_irq, uint32_t gsi, bool active_low, bool level);
@@ -31,6 +33,23 @@ uint64_t median_u64(uint64_t *values, unsigned n);
 
 /* The 8259 PICs: remapped out of the exception vectors and masked. */
 void pic_disable(void);
+
+/*
+ * The MP specification's tables, when ACPI has no MADT (cpu/mptable_setup.c):
+ * mptable_read_firmware() finds and parses them through the direct map and
+ * adds the CPUs of each package the table leaves out (0 or -errno as
+ * mptable_find()); mptable_setup() registers their I/O APICs and ISA IRQ wiring;
+ * mptable_cpu_ids() gives up to max APIC ids of their CPUs (0 when no table
+ * is used); mptable_get() the table in use, or NULL. mptable_mapper reads
+ * physical memory through the direct map. Context: boot CPU, at boot.
+ */
+struct mp_info;
+struct acpi_mapper;
+int mptable_read_firmware(struct mp_info *out);
+void mptable_setup(void);
+unsigned mptable_cpu_ids(uint32_t *ids, unsigned max);
+const struct mp_info *mptable_get(void);
+extern const struct acpi_mapper mptable_mapper;
 
 /* Map and start the HPET at addr; recalibrate the TSC against it. */
 int hpet_init(paddr_t addr);

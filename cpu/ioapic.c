@@ -110,3 +110,12 @@ unsigned ioapic_total(void)
 {
 	return ioapic_count;
 }
+
+uint32_t ioapic_gsi_end(void)
+{
+	uint32_t end = 0;
+
+	for (unsigned i = 0; i < ioapic_count; i++)
+		end = MAX(end, ioapics[i].gsi_base + ioapics[i].lines);
+	return end;
+}

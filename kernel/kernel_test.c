@@ -6,6 +6,7 @@
  */
 #include <xdv/boot.h>
 #include <xdv/cmdline.h>
+#include <xdv/cpu.h>
 #include <xdv/ktest.h>
 #include <xdv/panic.h>
 #include <xdv/printk.h>
@@ -88,6 +89,12 @@ KTEST(boot_info, command_line_of_this_boot_was_parsed)
 
 KTEST(boot_info, acpi_rsdp_was_handed_over)
 {
+	/* Firmware without ACPI (-machine pc,acpi=off, old PCs): GRUB has no
+	 * RSDP to hand over, and the kernel's own scan found none either. */
+	if (!boot_info.has_rsdp_v1 && !boot_info.has_rsdp_v2 && !acpi_get()) {
+		KTEST_SKIP(t, "no ACPI RSDP");
+		return;
+	}
 	KTEST_EXPECT(t, boot_info.has_rsdp_v1 || boot_info.has_rsdp_v2);
 	KTEST_EXPECT(t, !memcmp(boot_info.has_rsdp_v2 ? boot_info.rsdp_v2 : boot_info.rsdp_v1,
 				"RSD PTR ", 8));
@@ -104,6 +111,7 @@ KTEST(time, clock_is_calibrated_and_monotonic)
 
 	KTEST_EXPECT(t, a > 0);
 	KTEST_EXPECT(t, b >= a);
-	/* The TSC of any x86-64 CPU runs between 100 MHz and 10 GHz. */
-	KTEST_EXPECT(t, time_tsc_khz() > 100000 && time_tsc_khz() < 10000000);
+	/* The TSC of any x86-64 CPU runs between 100 MHz and 10 GHz, both
+	 * included: Bochs's runs at exactly its 100 MHz "ips" setting. */
+	KTEST_EXPECT(t, time_tsc_khz() >= 100000 && time_tsc_khz() <= 10000000);
 }

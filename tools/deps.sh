@@ -6,7 +6,7 @@ set -eu
 
 PACKAGES="gcc make binutils nasm grub-pc-bin grub-efi-amd64-bin grub-common
 xorriso mtools qemu-system-x86 ovmf musl-tools busybox-static cpio gdb
-libcriterion-dev"
+libcriterion-dev bochs bochs-term bochsbios vgabios"
 
 missing=""
 for p in $PACKAGES; do

@@ -37,12 +37,13 @@ void cpu_init_boot(void);
 
 /*
  * Find and parse the ACPI tables; calibrate the TSC against the HPET; give
- * the MADT's I/O APICs and overrides to the IRQ layer. Context: boot,
- * after mm_init, before cpu_init_boot (which calibrates the APIC timer).
+ * the MADT's I/O APICs and overrides to the IRQ layer (without a MADT, the
+ * MP table's). Context: boot, after mm_init, before cpu_init_boot (which
+ * calibrates the APIC timer).
  */
 void acpi_init(void);
 
-/* Start the CPUs the MADT lists (cpu/smp.c). Return: CPUs online. */
+/* Start the CPUs the MADT (or MP table) lists (cpu/smp.c). Return: CPUs online. */
 unsigned acpi_start_cpus(void);
 
 /* The parsed tables, or NULL when there are none usable. */

@@ -3,7 +3,8 @@
 # Boot tests: the real ISO reaches "XDV Kernel v0.2 initialized" under BIOS
 # (-machine pc and q35) and UEFI (OVMF, q35); a PC without a serial port
 # still boots; under UEFI with no video driver in GRUB (so no framebuffer
-# and no text mode) the kernel still boots on serial alone.
+# and no text mode) the kernel still boots on serial alone; under BIOS GRUB
+# sets the 32-bpp mode grub.cfg asks for.
 . "$(dirname "$0")/lib.sh"
 
 for m in pc q35 uefi; do
@@ -29,6 +30,18 @@ if [ -n "$free" ] && [ -n "$used" ] && [ $((free + used)) -le 256 ] &&
 else
 	fail "boot_pc_summary_accounts_for_m_256M" "reported: free '$free' MiB, used '$used' MiB"
 	show_log "$log"
+fi
+
+# GRUB's video mode under BIOS comes from iso/grub.cfg's xdv_video, set
+# after the multiboot2 line: the first of its 32-bpp modes that QEMU's VGA
+# offers (1024x768), not GRUB's own "auto" pick (800x600, 24 bpp here),
+# which on a VBE BIOS with only palette modes is an 8-bpp mode that GRUB
+# 2.06 crashes on before the kernel runs.
+if tr -d '\r' < "$log" | grep -q "boot: framebuffer: RGB 1024x768 32 bpp"; then
+	pass "grub_bios_sets_a_32bpp_mode_from_xdv_video"
+else
+	fail "grub_bios_sets_a_32bpp_mode_from_xdv_video" \
+		"$(tr -d '\r' < "$log" | grep -a "boot: framebuffer" | head -n1)"
 fi
 
 # No UART: the kernel must boot anyway. With no serial port there is no

@@ -96,7 +96,8 @@ qemu_boot() {
 
 # make_iso NAME "KERNEL COMMAND LINE" [grub lines to leave out (regex)]
 # Build $BUILD/test/NAME.iso booting kernel.elf at once with that command
-# line. Prints the ISO's path.
+# line, with iso/grub.cfg's settings and its video mode (xdv_video). Prints
+# the ISO's path.
 make_iso() {
 	name=$1 cmdline=$2 drop=${3:-^$}
 	dir=$BUILD/test/$name
@@ -107,6 +108,7 @@ make_iso() {
 			sed 's/^set timeout=.*/set timeout=0/'
 		echo "menuentry \"XDV test $name\" {"
 		echo "	multiboot2 /boot/kernel.elf $cmdline"
+		echo "	xdv_video"
 		echo "	boot"
 		echo "}"
 	} > "$dir/boot/grub/grub.cfg"
