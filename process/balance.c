@@ -14,8 +14,12 @@
  *
  * Load is the number of runnable threads, read without locks for the
  * choice (a stale figure costs a poorer choice, never correctness); the
- * move itself holds both run queue locks.
+ * move itself holds both run queue locks, and a thread's `cpu` changes
+ * only while both are held.
+ *
+ * Locks: run queue locks, two at once in CPU order (double_rq_lock).
  */
+#include <xdv/panic.h>
 #include <xdv/percpu.h>
 #include <xdv/smp.h>
 #include <xdv/arch/x86.h>
@@ -41,7 +45,10 @@ unsigned sched_pick_cpu(const struct thread *t, bool waking)
 	if (waking && (allowed & (1ULL << first)) && cpu_is_idle(first))
 		return first;
 
-	unsigned best = first, best_load = ~0u;
+	/* The first allowed CPU wins until a less loaded one comes: a CPU
+	 * the affinity forbids is never the answer, whatever the loads read. */
+	int best = -1;
+	unsigned best_load = 0;
 
 	for (unsigned i = 0; i < nr_cpus; i++) {
 		unsigned cpu = (first + i) % nr_cpus;
@@ -51,12 +58,14 @@ unsigned sched_pick_cpu(const struct thread *t, bool waking)
 
 		unsigned load = load_of(cpu);
 
-		if (load < best_load) {
-			best = cpu;
+		if (best < 0 || load < best_load) {
+			best = (int)cpu;
 			best_load = load;
 		}
 	}
-	return best;
+	if (best < 0) /* allowed names only CPUs beyond nr_cpus */
+		return first < nr_cpus ? first : 0;
+	return (unsigned)best;
 }
 
 static void double_rq_lock(struct runqueue *a, struct runqueue *b)
@@ -80,30 +89,43 @@ static void double_rq_unlock(struct runqueue *a, struct runqueue *b)
 }
 
 /*
- * Queue t, which is runnable but in no queue and on no CPU (just created,
- * woken elsewhere, or pushed off a CPU its affinity no longer allows), on
- * CPU `to` or, if its affinity changed meanwhile, on one it allows.
+ * Queue t, which is in transit: READY, in no queue and on no CPU (just
+ * created, woken for another CPU, or pushed off a CPU its affinity no
+ * longer allows), on CPU `to` or, if its affinity changed meanwhile, on
+ * one it allows.
+ *
+ * The move holds the locks of both run queues (the one t->cpu names and
+ * the new one): t->cpu changes only with both held (here and in
+ * pull_one), so whoever holds the lock of t->cpu (sched_lock_thread_rq)
+ * sees t stay on that run queue, or in transit, until it lets go. In
+ * transit, only this function queues t; others may change its priority or
+ * affinity, which it reads under both locks.
  * Context: interrupts off; no run queue lock held.
  */
 void sched_migrate_queued(struct thread *t, unsigned to)
 {
 	for (;;) {
+		unsigned cpu = READ_ONCE(t->cpu);
+		struct runqueue *from = &runqueues[cpu];
 		struct runqueue *rq = &runqueues[to];
 
-		spin_lock(&rq->lock);
-		if (!(READ_ONCE(t->affinity) & (1ULL << to)) &&
-		    (READ_ONCE(t->affinity) & smp_online_mask())) {
-			spin_unlock(&rq->lock);
+		double_rq_lock(from, rq);
+		BUG_ON(t->cpu != cpu || t->array || t->on_cpu || t->state != THREAD_READY);
+		if (!(t->affinity & (1ULL << to)) && (t->affinity & smp_online_mask())) {
+			double_rq_unlock(from, rq);
 			to = sched_pick_cpu(t, false);
 			continue;
 		}
-		if (t->cpu != to)
+		if (cpu != to)
 			t->migrations++;
 		WRITE_ONCE(t->cpu, to);
 		rq->nr_running++;
 		sched_enqueue(rq, t, false);
 		sched_preempt_check(rq, t);
-		spin_unlock(&rq->lock);
+		sched_rq_assert(rq);
+		if (from != rq)
+			sched_rq_assert(from);
+		double_rq_unlock(from, rq);
 		return;
 	}
 }
@@ -158,7 +180,7 @@ static bool pull_one(struct runqueue *rq, struct runqueue *from, unsigned min_ga
 
 		if (t) {
 			sched_dequeue(from, t);
-			from->nr_running--;
+			sched_rq_dec_running(from);
 			WRITE_ONCE(t->cpu, rq->cpu);
 			t->migrations++;
 			rq->nr_running++;
@@ -166,6 +188,8 @@ static bool pull_one(struct runqueue *rq, struct runqueue *from, unsigned min_ga
 			sched_preempt_check(rq, t);
 			rq->steals++;
 			moved = true;
+			sched_rq_assert(rq);
+			sched_rq_assert(from);
 		}
 	}
 	double_rq_unlock(rq, from);

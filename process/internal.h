@@ -11,6 +11,7 @@
  */
 #pragma once
 
+#include <xdv/config.h>
 #include <xdv/cpu.h>
 #include <xdv/list.h>
 #include <xdv/percpu.h>
@@ -27,7 +28,8 @@ struct thread {
 	struct process *process;
 	struct list_node process_link; /* process->threads, under process->lock */
 
-	/* Guarded by the run queue lock of CPU `cpu`. */
+	/* Guarded by the run queue lock of CPU `cpu`; `cpu` itself changes
+	 * only with that lock and the new CPU's held (sched_migrate_queued). */
 	enum thread_state state;
 	unsigned cpu;            /* the CPU it runs on, is queued on, or last ran on */
 	bool on_cpu;             /* its stack is in use (running, or being left) */
@@ -113,6 +115,28 @@ void rq_unlock_restore(struct runqueue *rq, uint64_t flags);
 void sched_start_thread(struct thread *t);
 void sched_prepare_context(struct thread *t);
 __noreturn void sched_exit_current(void);
+
+/* ---- rq_check.c (Locks: rq->lock) ---- */
+/* Check rq's invariants. Return: 0, or -EINVAL with *what naming the
+ * broken invariant and *who the thread concerned (either may be NULL). */
+int sched_rq_check(const struct runqueue *rq, const char **what, const struct thread **who);
+void sched_rq_assert_slow(const struct runqueue *rq);
+__noreturn void sched_rq_underflow(const struct runqueue *rq);
+
+/* DEBUG build: panic, naming the invariant, if rq breaks one. */
+static inline void sched_rq_assert(const struct runqueue *rq)
+{
+	if (IS_ENABLED(CONFIG_DEBUG))
+		sched_rq_assert_slow(rq);
+}
+
+/* nr_running--, which the DEBUG build refuses to take below zero. */
+static inline void sched_rq_dec_running(struct runqueue *rq)
+{
+	if (IS_ENABLED(CONFIG_DEBUG) && !rq->nr_running)
+		sched_rq_underflow(rq);
+	rq->nr_running--;
+}
 
 /* ---- balance.c ---- */
 unsigned sched_pick_cpu(const struct thread *t, bool waking);

@@ -21,6 +21,17 @@
  * interrupt or preempt_enable) keeps even a thread marked blocked
  * runnable: it has not yet checked its condition.
  *
+ * Moving a thread between CPUs: a thread that must go elsewhere (woken
+ * for another CPU, pushed off by its affinity) is first left READY in no
+ * queue and on no CPU, "in transit", under its old CPU's lock; then
+ * sched_migrate_queued takes both run queue locks and changes its `cpu`
+ * and queues it in one step. So the lock of the CPU a thread's `cpu`
+ * names, once held, keeps the thread on that run queue (or in transit):
+ * sched_lock_thread_rq relies on it.
+ *
+ * The DEBUG build checks each run queue's invariants (rq_check.c) at
+ * every schedule() and every move.
+ *
  * Locks: see process/internal.h. Each run queue's lock is taken with
  * interrupts off; two at once in CPU order (double_rq_lock).
  */
@@ -149,6 +160,12 @@ static void account(struct runqueue *rq, struct thread *curr, uint64_t now)
 		curr->slice_ns -= (int64_t)delta;
 }
 
+/*
+ * Lock the run queue of the CPU t is on, queued on, in transit from or
+ * last ran on; t stays there until the lock is dropped (t->cpu changes
+ * only with this lock held too). Return: that run queue, locked, with
+ * interrupts off (*flags: the RFLAGS to give back to rq_unlock_restore).
+ */
 struct runqueue *sched_lock_thread_rq(struct thread *t, uint64_t *flags)
 {
 	*flags = read_rflags();
@@ -274,6 +291,7 @@ static void __schedule(bool preempted)
 	uint64_t now = time_since_boot_ns();
 
 	spin_lock(&rq->lock);
+	sched_rq_assert(rq); /* DEBUG build only */
 	pc->need_resched = false;
 	account(rq, prev, now);
 
@@ -284,11 +302,11 @@ static void __schedule(bool preempted)
 		/* Never queued: picked when nothing else is. */
 	} else if (prev->state == THREAD_DEAD ||
 		   (prev->state == THREAD_BLOCKED && !preempted)) {
-		rq->nr_running--;
+		sched_rq_dec_running(rq);
 		prev->nvcsw++;
 	} else if (!(prev->affinity & (1ULL << rq->cpu))) {
 		/* Its affinity changed: sched_finish_switch moves it. */
-		rq->nr_running--;
+		sched_rq_dec_running(rq);
 		prev->state = THREAD_READY;
 		prev->nivcsw++;
 	} else {
@@ -416,7 +434,8 @@ bool thread_wake(struct thread *t)
 	unsigned to = sched_pick_cpu(t, true);
 
 	if (to != rq->cpu) {
-		/* Moving: nobody touches a READY thread that is in no queue. */
+		/* In transit: only sched_migrate_queued queues it, under both
+		 * locks; meanwhile others may change its priority or affinity. */
 		t->state = THREAD_READY;
 		spin_unlock(&rq->lock);
 		sched_migrate_queued(t, to);
@@ -437,7 +456,7 @@ void sched_start_thread(struct thread *t)
 	uint64_t flags = read_rflags();
 
 	cli();
-	t->cpu = to;
+	WRITE_ONCE(t->cpu, to); /* nobody else knows t yet */
 	t->state = THREAD_READY;
 	sched_migrate_queued(t, to);
 	irq_restore(flags);

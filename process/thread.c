@@ -346,7 +346,7 @@ int thread_set_affinity(struct thread *t, uint64_t mask)
 	if (!allowed_here && t->array) {
 		/* Queued where it may not run: move it now. */
 		sched_dequeue(rq, t);
-		rq->nr_running--;
+		sched_rq_dec_running(rq);
 		t->state = THREAD_READY;
 		spin_unlock(&rq->lock);
 		sched_migrate_queued(t, sched_pick_cpu(t, false));

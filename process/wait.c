@@ -11,6 +11,17 @@
  * entries off the queue; a waiter whose condition turns out false again
  * (another thread was faster) queues itself anew at the back.
  *
+ * A waker wakes the thread first and only then takes its entry off the
+ * queue, with a release store; wait_finish() may look at the entry without
+ * the lock (acquire), so a waiter that sees itself off the queue knows its
+ * waker is done with the entry and the thread: the waiter may return,
+ * exit and be freed (Linux's list_del_init_careful/list_empty_careful).
+ *
+ * A timed wait that gives up decides and leaves the queue in one step
+ * under the lock: it takes what it waited for if that is there now, and
+ * a wake-one that had already picked it is passed on to the next waiter
+ * (wait_abort), so a timeout never swallows a wake-up.
+ *
  * Locks: each queue's lock, irqsave (wake-ups come from interrupts too);
  * thread_wake() nests a run queue lock inside it.
  */
@@ -44,16 +55,44 @@ void wait_prepare(struct wait_queue *wq, struct wait_entry *e)
 	spin_unlock_irqrestore(&wq->lock, flags);
 }
 
+/* Off the queue, and its waker done with it: pairs with entry_unlink_woken. */
+static bool entry_is_unlinked_careful(struct wait_entry *e)
+{
+	return __atomic_load_n(&e->link.next, __ATOMIC_ACQUIRE) == &e->link;
+}
+
+/*
+ * Take a woken entry off its queue; the last store (release) tells a
+ * waiter looking without the lock that the waker is done with it.
+ * Locks: the queue's lock.
+ */
+static void entry_unlink_woken(struct wait_entry *e)
+{
+	struct list_node *node = &e->link;
+
+	node->prev->next = node->next;
+	node->next->prev = node->prev;
+	node->prev = node;
+	__atomic_store_n(&node->next, node, __ATOMIC_RELEASE);
+}
+
+/* wait_finish with wq->lock held. */
+static void wait_finish_locked(struct wait_entry *e)
+{
+	WRITE_ONCE(thread_current()->state, THREAD_RUNNING);
+	if (list_is_linked(&e->link))
+		list_remove(&e->link);
+}
+
 void wait_finish(struct wait_queue *wq, struct wait_entry *e)
 {
 	WRITE_ONCE(thread_current()->state, THREAD_RUNNING);
-	if (!list_is_linked(&e->link))
-		return; /* wake_up took it off; nobody puts it back */
+	if (entry_is_unlinked_careful(e))
+		return; /* wake_up took it off after its thread_wake; nobody puts it back */
 
 	uint64_t flags = spin_lock_irqsave(&wq->lock);
 
-	if (list_is_linked(&e->link))
-		list_remove(&e->link);
+	wait_finish_locked(e);
 	spin_unlock_irqrestore(&wq->lock, flags);
 }
 
@@ -65,11 +104,35 @@ static unsigned wake_up_locked(struct wait_queue *wq, unsigned n)
 	while (woken < n && !list_is_empty(&wq->waiters)) {
 		struct wait_entry *e = list_first_entry(&wq->waiters, struct wait_entry, link);
 
-		list_remove(&e->link);
 		thread_wake(e->thread);
+		entry_unlink_woken(e); /* last: the waiter may be gone after this */
 		woken++;
 	}
 	return woken;
+}
+
+/*
+ * Leave wq after giving up. Locks: wq->lock. Return: true if a wake-up
+ * had already taken e off the queue (it is passed on to the next waiter).
+ */
+static bool wait_abort_locked(struct wait_queue *wq, struct wait_entry *e)
+{
+	WRITE_ONCE(thread_current()->state, THREAD_RUNNING);
+	if (list_is_linked(&e->link)) {
+		list_remove(&e->link);
+		return false;
+	}
+	wake_up_locked(wq, 1);
+	return true;
+}
+
+bool wait_abort(struct wait_queue *wq, struct wait_entry *e)
+{
+	uint64_t flags = spin_lock_irqsave(&wq->lock);
+	bool passed = wait_abort_locked(wq, e);
+
+	spin_unlock_irqrestore(&wq->lock, flags);
+	return passed;
 }
 
 unsigned wake_up(struct wait_queue *wq, unsigned n)
@@ -114,8 +177,16 @@ static bool wait_for(struct wait_queue *wq, bool (*try)(void *obj), void *obj,
 		if (deadline_ns == ~0ULL) {
 			schedule();
 		} else if (sched_block_until(deadline_ns)) {
-			ok = try_locked(wq, try, obj);
-			break;
+			/* Timed out: decide and leave in one step. A wake-up that
+			 * came meanwhile left what it woke for, which try takes. */
+			flags = spin_lock_irqsave(&wq->lock);
+			ok = try(obj);
+			if (ok)
+				wait_finish_locked(&e);
+			else
+				wait_abort_locked(wq, &e);
+			spin_unlock_irqrestore(&wq->lock, flags);
+			return ok;
 		}
 	}
 	wait_finish(wq, &e);

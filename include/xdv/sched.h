@@ -285,6 +285,14 @@ void wait_queue_init(struct wait_queue *wq, const char *name);
 void wait_prepare(struct wait_queue *wq, struct wait_entry *e);
 void wait_finish(struct wait_queue *wq, struct wait_entry *e);
 
+/*
+ * wait_finish for a waiter that gives up (timed out) without what it
+ * waited for: a wake-one that had already picked it goes to the next
+ * waiter instead of being lost. Return: true if a wake-up was passed on.
+ * Context: may sleep.
+ */
+bool wait_abort(struct wait_queue *wq, struct wait_entry *e);
+
 /* Wake up to n waiters (the oldest first); return how many were woken. */
 unsigned wake_up(struct wait_queue *wq, unsigned n);
 #define wake_up_one(wq) wake_up((wq), 1)
@@ -306,7 +314,8 @@ unsigned wake_up(struct wait_queue *wq, unsigned n);
 
 /*
  * Block until cond is true or the monotonic clock reaches deadline_ns.
- * Evaluates to cond's final truth (false: timed out).
+ * Evaluates to cond's final truth (false: timed out; a wake-one that came
+ * as it gave up is passed to the next waiter).
  */
 #define wait_event_until(wq, cond, deadline_ns)                               \
 	({                                                                    \
@@ -322,7 +331,10 @@ unsigned wake_up(struct wait_queue *wq, unsigned n);
 			wait_event_ok_ = (cond);                              \
 			break;                                                \
 		}                                                             \
-		wait_finish((wq), &wait_event_entry_);                        \
+		if (wait_event_ok_)                                           \
+			wait_finish((wq), &wait_event_entry_);                \
+		else                                                          \
+			wait_abort((wq), &wait_event_entry_);                 \
 		wait_event_ok_;                                               \
 	})
 

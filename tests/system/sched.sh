@@ -2,9 +2,11 @@
 # SPDX-License-Identifier: MIT
 # The scheduler's in-kernel tests on one CPU and on four. The sched*
 # suites (priorities, RT classes, affinity, spreading and balancing,
-# sleeps, FPU state, mutexes, semaphores, workers, processes) and the
+# sleeps, FPU state, mutexes, semaphores, workers, processes, moves
+# between run queues, wait-queue races, the run-queue checker) and the
 # stress_sched suite (a producer/consumer stress across CPUs, the process
-# and thread limits) run with QEMU's CPUs truly in parallel; the
+# and thread limits, the longer migration and wait-queue race reproducers,
+# which need four CPUs) run with QEMU's CPUs truly in parallel; the
 # timing_sched suite (fairness, nice levels, preemption latency) runs
 # under -icount, where guest time counts guest instructions, so a host
 # that stops a virtual CPU cannot skew what it measures. Each KTAP leaf
