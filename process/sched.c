@@ -383,16 +383,23 @@ void sched_might_sleep(const char *file, int line)
 	if (!sched_running)
 		return;
 
+	/* Interrupts off while the per-CPU area is read: preempted and moved
+	 * between this_cpu() and ->current, a thread would see another CPU's. */
+	uint64_t flags = read_rflags();
+
+	cli();
+
 	struct percpu *pc = this_cpu();
 
-	if (pc->preempt_count || pc->irq_nesting || !(read_rflags() & RFLAGS_IF) ||
+	if (pc->preempt_count || pc->irq_nesting || !(flags & RFLAGS_IF) ||
 	    pc->current->is_idle) {
 		/* Name the spinlocks that forbid it ("lockdep:" lines, DEBUG build). */
 		lockdep_print_held_locks();
 		panic("sleeping where it may not (%s:%d): preempt %u, irq %u, IF %d%s", file,
-		      line, pc->preempt_count, pc->irq_nesting, !!(read_rflags() & RFLAGS_IF),
+		      line, pc->preempt_count, pc->irq_nesting, !!(flags & RFLAGS_IF),
 		      pc->current->is_idle ? ", idle thread" : "");
 	}
+	irq_restore(flags);
 }
 
 void sched_get_cpu_stats(unsigned cpu, struct sched_cpu_stats *out)
