@@ -56,6 +56,8 @@ void irq_set_isa_override(unsigned isa_irq, uint32_t gsi, bool active_low, bool 
 /* Add fn to vector's handlers. Locks: irq_lock. Return: 0 or -EBUSY. */
 static int action_add(unsigned vector, irq_handler_t fn, void *data, const char *name)
 {
+	lockdep_assert_held(&irq_lock);
+
 	for (unsigned i = 0; i < IRQ_SHARED_MAX; i++) {
 		if (!actions[vector][i].fn) {
 			actions[vector][i] = (struct irq_action){ fn, data, name };
@@ -68,6 +70,8 @@ static int action_add(unsigned vector, irq_handler_t fn, void *data, const char 
 /* Return: true if vector has no handler left. Locks: irq_lock. */
 static bool action_remove(unsigned vector, irq_handler_t fn, void *data)
 {
+	lockdep_assert_held(&irq_lock);
+
 	bool empty = true;
 
 	for (unsigned i = 0; i < IRQ_SHARED_MAX; i++) {

@@ -140,6 +140,12 @@ static void smp_call(void (*fn)(void *arg), void *arg, bool self)
 		preempt_enable();
 		return;
 	}
+	/* Interrupts off while the lock is held: an interrupt handler (a timer
+	 * callback's shootdown) may make a call too, and must not find this
+	 * CPU holding call_lock under it. */
+	uint64_t flags = read_rflags();
+
+	cli();
 	while (!spin_trylock(&call_lock))
 		smp_poll_calls();
 	/* Read again under the lock: CPUs may have joined or stopped meanwhile. */
@@ -158,6 +164,7 @@ static void smp_call(void (*fn)(void *arg), void *arg, bool self)
 	}
 	call_slot = NULL;
 	spin_unlock(&call_lock);
+	irq_restore(flags);
 	preempt_enable();
 }
 

@@ -4,10 +4,9 @@
  * CPU. The canceller waits for the callback with interrupts off; if the
  * callback needs every CPU's answer to a cross-CPU call (here a TLB
  * shootdown: vmalloc + vfree), the canceller must answer it while it
- * waits, or the two CPUs wait for each other forever. (smp.h asks callers
- * of cross-CPU calls not to be interrupt handlers, which timer callbacks
- * are; this one is safe because CPU A is idle or in a thread that holds
- * no lock when the timer fires, and it is the case the fix is for.)
+ * waits, or the two CPUs wait for each other forever. (Cross-CPU calls
+ * may be made from interrupt handlers such as timer callbacks: smp_call
+ * holds its request lock with interrupts off.)
  */
 #include <xdv/ktest.h>
 #include <xdv/mm.h>

@@ -244,6 +244,8 @@ static int check_range(vaddr_t va, size_t size, size_t align)
 
 static int translate_locked(vaddr_t va, paddr_t *pa, unsigned *flags)
 {
+	lockdep_assert_held(&pt_lock);
+
 	int err, level;
 	uint64_t *e = walk(va, 1, false, false, &err, &level);
 
@@ -309,6 +311,8 @@ int paging_translate(vaddr_t va, paddr_t *pa, unsigned *flags)
 
 static int map_locked(vaddr_t va, paddr_t pa, size_t size, unsigned flags)
 {
+	lockdep_assert_held(&pt_lock);
+
 	size_t align = (flags & VM_LARGE) ? LEVEL_SIZE(2) : PAGE_SIZE;
 	int err = check_range(va, size, align);
 
@@ -462,6 +466,8 @@ int paging_unmap(vaddr_t va, size_t size)
 
 static int protect_locked(vaddr_t va, size_t size, unsigned flags)
 {
+	lockdep_assert_held(&pt_lock);
+
 	int err = check_range(va, size, PAGE_SIZE);
 
 	if (err)

@@ -176,6 +176,8 @@ static void page_cache_drain(unsigned keep)
 
 static paddr_t pmm_alloc_locked(unsigned order, gfp_t flags)
 {
+	lockdep_assert_held(&pmm_lock);
+
 	if (order == 0 && !(flags & GFP_DMA32) && buddy_ready) {
 		if (!page_cache.count)
 			page_cache_refill();
@@ -217,6 +219,8 @@ static bool page_is_allocated_head(const struct page *p, unsigned order)
 
 static void pmm_free_locked(paddr_t pa, unsigned order)
 {
+	lockdep_assert_held(&pmm_lock);
+
 	struct buddy_zone *z = zone_of(pa >> PAGE_SHIFT);
 
 	if (!z || !IS_ALIGNED(pa, PAGE_SIZE)) {

@@ -57,6 +57,8 @@ static vaddr_t area_base(const struct vm_area *a)
 /* Link a into the first gap that holds a guard page plus a->mapped bytes. */
 static bool area_insert_locked(struct vm_area *a)
 {
+	lockdep_assert_held(&vm_lock);
+
 	size_t total = a->mapped + PAGE_SIZE;
 	vaddr_t cursor = VMALLOC_START;
 	struct vm_area **link = &vm_areas;

@@ -234,7 +234,7 @@ static int held_move_round(struct held_move *h, struct thread *sleeper, unsigned
 	for (uint64_t end = time_since_boot_ns() + 5000000;
 	     READ_ONCE(rq->lock.owner_cpu) != 3 && time_since_boot_ns() < end;)
 		cpu_relax();
-	spin_lock(&rq->lock);
+	spin_lock_nested(&rq->lock, 1); /* two run queues, in CPU order (double_rq_lock) */
 
 	bool in_transit = READ_ONCE(sleeper->cpu) == old && sleeper->state == THREAD_READY &&
 			  !sleeper->array;

@@ -112,6 +112,8 @@ static void process_reap(struct process *p)
  */
 static bool process_become_zombie(struct process *p)
 {
+	lockdep_assert_held(&tree_lock);
+
 	p->state = PROCESS_ZOMBIE;
 	list_for_each_safe(node, &p->children) {
 		struct process *child = list_entry(node, struct process, sibling_link);

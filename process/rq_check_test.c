@@ -26,6 +26,7 @@ static void fake_rq_build(void)
 	rq->active = &rq->arrays[0];
 	rq->expired = &rq->arrays[1];
 	rq->cpu = FAKE_CPU;
+	spin_lock_init(&rq->lock, "fake_runqueue");
 	for (unsigned i = 0; i < 3; i++) {
 		struct thread *t = &fake_threads[i];
 
@@ -39,8 +40,10 @@ static void fake_rq_build(void)
 	rq->curr = &fake_threads[0];
 	fake_threads[0].on_cpu = true;
 	fake_threads[0].state = THREAD_RUNNING;
+	spin_lock(&rq->lock); /* sched_enqueue asserts it, as for a real queue */
 	sched_enqueue(rq, &fake_threads[1], false);
 	sched_enqueue(rq, &fake_threads[2], false);
+	spin_unlock(&rq->lock);
 	rq->nr_running = 3;
 }
 

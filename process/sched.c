@@ -88,6 +88,8 @@ int64_t sched_slice_of(const struct thread *t)
 
 void sched_enqueue(struct runqueue *rq, struct thread *t, bool at_head)
 {
+	lockdep_assert_held(&rq->lock);
+
 	struct prio_array *a = rq->active;
 
 	if (t->slice_ns <= 0) {
@@ -109,6 +111,8 @@ void sched_dequeue(struct runqueue *rq __unused, struct thread *t)
 
 static struct thread *pick_next(struct runqueue *rq)
 {
+	lockdep_assert_held(&rq->lock);
+
 	if (!rq->active->nr && rq->expired->nr) {
 		struct prio_array *swap = rq->active;
 
@@ -147,6 +151,8 @@ void sched_preempt_check(struct runqueue *rq, struct thread *t)
 /* Charge the time since curr's last accounting to curr and the CPU. */
 static void account(struct runqueue *rq, struct thread *curr, uint64_t now)
 {
+	lockdep_assert_held(&rq->lock);
+
 	uint64_t delta = now > curr->exec_start_ns ? now - curr->exec_start_ns : 0;
 
 	curr->exec_start_ns = now;

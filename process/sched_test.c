@@ -371,9 +371,28 @@ KTEST(sched, bad_attributes_are_refused)
 	KTEST_EXPECT_EQ(t, thread_set_scheduling(thread_current(), SCHED_FIFO, 0), -EINVAL);
 }
 
+/*
+ * The number of threads once it stops changing for a few ms (at most
+ * 100 ms): threads of earlier tests may still be on their way out.
+ */
+static unsigned settled_nr_threads(void)
+{
+	unsigned n = sched_nr_threads(), same = 0;
+
+	for (unsigned wait = 0; wait < 100 && same < 5; wait++) {
+		sched_sleep_ns(MS);
+
+		unsigned now = sched_nr_threads();
+
+		same = now == n ? same + 1 : 0;
+		n = now;
+	}
+	return n;
+}
+
 KTEST(sched, many_short_threads_come_and_go_without_leaking)
 {
-	unsigned before = sched_nr_threads();
+	unsigned before = settled_nr_threads();
 
 	for (unsigned round = 0; round < 20; round++) {
 		struct thread *th[16];

@@ -38,6 +38,8 @@ void wait_queue_init(struct wait_queue *wq, const char *name)
 /* Locks: wq->lock. */
 static void wait_enqueue_locked(struct wait_queue *wq, struct wait_entry *e)
 {
+	lockdep_assert_held(&wq->lock);
+
 	struct thread *me = thread_current();
 
 	if (!list_is_linked(&e->link)) {
@@ -99,6 +101,8 @@ void wait_finish(struct wait_queue *wq, struct wait_entry *e)
 /* Locks: wq->lock. */
 static unsigned wake_up_locked(struct wait_queue *wq, unsigned n)
 {
+	lockdep_assert_held(&wq->lock);
+
 	unsigned woken = 0;
 
 	while (woken < n && !list_is_empty(&wq->waiters)) {

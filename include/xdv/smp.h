@@ -22,7 +22,8 @@ unsigned smp_start_cpus(const uint32_t *apic_ids, unsigned count);
  * not take spinlocks or sleep (a TLB flush, a counter, a flag).
  * Works with interrupts off too: while it waits it also runs requests
  * other CPUs make of this one, so two callers cannot deadlock.
- * Context: not in an interrupt handler.
+ * Context: any but an NMI (the request lock is held with interrupts off,
+ * so an interrupt handler may call too).
  */
 void smp_call_others(void (*fn)(void *arg), void *arg);
 

@@ -68,6 +68,16 @@ bool spin_is_held(const struct spinlock *lock);
 void spin_assert_held_at(const struct spinlock *lock, const char *file, int line);
 
 /*
+ * spin_assert_held() in the DEBUG build only, for hot paths whose callers
+ * the validator already watches: a release build pays nothing for it.
+ */
+#define lockdep_assert_held(lock)                    \
+	do {                                         \
+		if (IS_ENABLED(CONFIG_DEBUG))        \
+			spin_assert_held(lock);      \
+	} while (0)
+
+/*
  * Print the locks this CPU holds, innermost last, with where each was
  * taken ("lockdep: held ..." lines; DEBUG build only, nothing otherwise).
  * Context: any. Return: how many locks this CPU holds.
