@@ -143,6 +143,48 @@ static int vga_text_check(const struct boot_framebuffer *fb)
 	return 0;
 }
 
+/* The graphics controller's miscellaneous register (index 6). */
+#define GC_INDEX       0x3CE
+#define GC_DATA        0x3CF
+#define GC_MISC        0x06
+#define GC_MISC_GRAPHICS 0x01        /* 0: alphanumeric (text) mode */
+#define GC_MISC_MAP(v) (((v) >> 2) & 3) /* 2: 0xB0000 (mono), 3: 0xB8000 */
+
+/* The BIOS data area: text columns (word) and rows - 1 (byte, EGA on). */
+#define BDA_COLUMNS    0x44A
+#define BDA_ROWS_M1    0x484
+
+int vga_text_probe(struct boot_framebuffer *out)
+{
+	uint8_t saved = inb(GC_INDEX);
+
+	outb(GC_INDEX, GC_MISC);
+
+	uint8_t misc = inb(GC_DATA);
+
+	outb(GC_INDEX, saved);
+	/* No VGA at all reads 0xFF: "graphics". */
+	if (misc & GC_MISC_GRAPHICS || GC_MISC_MAP(misc) < 2 ||
+	    !phys_range_is_mapped(BDA_COLUMNS, 0x100))
+		return -ENODEV;
+
+	const volatile uint8_t *bda = phys_to_virt(0);
+	unsigned cols = bda[BDA_COLUMNS] | (unsigned)bda[BDA_COLUMNS + 1] << 8;
+	unsigned rows = bda[BDA_ROWS_M1] + 1u;
+
+	if (rows < 25) /* pre-EGA BIOSes leave the byte 0 */
+		rows = 25;
+	*out = (struct boot_framebuffer){
+		.type = BOOT_FB_EGA_TEXT,
+		.addr = GC_MISC_MAP(misc) == 2 ? VGA_MONO_BASE : 0xB8000,
+		.width = cols,
+		.height = rows,
+		.pitch = cols * 2,
+		.bpp = 16,
+	};
+	return vga_text_check(out);
+}
+
 /*
  * Take over the text-mode screen fb: clear it, show the cursor, and
  * register the "vga" console (which replays the log so far).

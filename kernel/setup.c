@@ -62,10 +62,18 @@ void cmdline_setup(void)
 void consoles_init(void)
 {
 	const struct boot_framebuffer *fb = &boot_info.fb;
+	struct boot_framebuffer text;
 	int err = 0;
 
 	if (serial_init() < 0)
 		pr_info("serial: no UART on COM1\n");
+	/* No word from the loader on a BIOS PC: ask the VGA whether the screen
+	 * was left in text mode (GRUB's gfxpayload=text fallback says nothing). */
+	if (fb->type == BOOT_FB_NONE && !boot_info.has_efi64_systab && vga_text_probe(&text) == 0) {
+		pr_info("console: no framebuffer from the loader; the VGA is in %ux%u text mode\n",
+			text.width, text.height);
+		fb = &text;
+	}
 	if (fb->type == BOOT_FB_EGA_TEXT)
 		err = vga_text_init(fb);
 	else if (fb->type == BOOT_FB_RGB)

@@ -45,6 +45,15 @@ void debug_exit(uint8_t code);
 /* Text console on an EGA text-mode screen ("vga"). Return: 0 or -EINVAL/-ENODEV. */
 int __must_check vga_text_init(const struct boot_framebuffer *fb);
 
+/*
+ * Describe the text mode a BIOS left the screen in, for a boot loader that
+ * handed over no framebuffer information (GRUB's gfxpayload=text with a
+ * kernel that asked for a framebuffer): the VGA says it is in text mode,
+ * the BIOS data area gives its size. Not for UEFI (no VGA to ask).
+ * Return: 0 with *out filled, -ENODEV (no VGA, or a graphics mode) or -EINVAL.
+ */
+int __must_check vga_text_probe(struct boot_framebuffer *out);
+
 /* Text console drawn on a linear RGB framebuffer ("fb"). Return: 0 or -EINVAL/-ENODEV. */
 int __must_check fbcon_init(const struct boot_framebuffer *fb);
 
