@@ -228,8 +228,14 @@ void tlb_flush_range(vaddr_t va, size_t size)
 	struct flush_range r = { va, size };
 
 	tlb_flush_local(&r);
-	/* Every other CPU may cache the old entries: shoot them down. */
-	if (nr_cpus > 1)
+	/*
+	 * Every other CPU may cache the old entries: shoot them down. Asked
+	 * even while this is the only CPU (not before the per-CPU areas
+	 * exist): smp_call fences before it reads the online mask, so an AP
+	 * joining right now is either asked or flushes after seeing this
+	 * change; a bare look at nr_cpus could be ordered before the change.
+	 */
+	if (nr_cpus)
 		smp_call_others(tlb_flush_local, &r);
 }
 
