@@ -24,6 +24,7 @@
 #include <xdv/boot.h>
 #include <xdv/errno.h>
 #include <xdv/string.h>
+#include <xdv/unaligned.h>
 
 enum mb2_tag_type {
 	MB2_TAG_END = 0,
@@ -56,23 +57,6 @@ enum mb2_fb_type {
 	MB2_FB_RGB = 1,
 	MB2_FB_EGA_TEXT = 2,
 };
-
-/* Unaligned little-endian reads (x86 only, like the rest of XDV). */
-static uint32_t mb2_read32(const uint8_t *p)
-{
-	uint32_t v;
-
-	memcpy(&v, p, sizeof(v));
-	return v;
-}
-
-static uint64_t mb2_read64(const uint8_t *p)
-{
-	uint64_t v;
-
-	memcpy(&v, p, sizeof(v));
-	return v;
-}
 
 /*
  * Record a warning once: the same problem repeated (1000 zero-length memory
@@ -136,8 +120,8 @@ static void mb2_parse_module(struct boot_info *out, const uint8_t *p,
 		mb2_warn(out, "mb2: module tag too short; module ignored");
 		return;
 	}
-	start = mb2_read32(p);
-	end = mb2_read32(p + 4);
+	start = load_le32(p);
+	end = load_le32(p + 4);
 	if (start >= end) {
 		mb2_warn(out, "mb2: module with start >= end; module ignored");
 		return;
@@ -162,8 +146,8 @@ static void mb2_parse_meminfo(struct boot_info *out, const uint8_t *p,
 		return;
 	}
 	out->has_basic_meminfo = true;
-	out->mem_lower_kib = mb2_read32(p);
-	out->mem_upper_kib = mb2_read32(p + 4);
+	out->mem_lower_kib = load_le32(p);
+	out->mem_upper_kib = load_le32(p + 4);
 }
 
 /*
@@ -185,8 +169,8 @@ static void mb2_parse_mmap(struct boot_info *out, const uint8_t *p,
 		mb2_warn(out, "mb2: memory map tag too short; ignored");
 		return;
 	}
-	entry_size = mb2_read32(p);
-	entry_version = mb2_read32(p + 4);
+	entry_size = load_le32(p);
+	entry_version = load_le32(p + 4);
 	if (entry_size < MB2_MMAP_ENTRY_MIN || entry_size % 8) {
 		mb2_warn(out, "mb2: memory map entry_size invalid; map ignored");
 		return;
@@ -201,8 +185,8 @@ static void mb2_parse_mmap(struct boot_info *out, const uint8_t *p,
 
 	for (uint32_t i = 0; i < count; i++, p += entry_size) {
 		struct boot_mmap_entry *e;
-		uint64_t base = mb2_read64(p);
-		uint64_t length = mb2_read64(p + 8);
+		uint64_t base = load_le64(p);
+		uint64_t length = load_le64(p + 8);
 
 		if (length == 0) {
 			mb2_warn(out, "mb2: zero-length memory map entry dropped");
@@ -219,7 +203,7 @@ static void mb2_parse_mmap(struct boot_info *out, const uint8_t *p,
 		e = &out->mmap[out->mmap_count++];
 		e->base = base;
 		e->length = length;
-		e->type = mb2_read32(p + 16);
+		e->type = load_le32(p + 16);
 	}
 }
 
@@ -247,10 +231,10 @@ static void mb2_parse_framebuffer(struct boot_info *out, const uint8_t *tag,
 		mb2_warn(out, "mb2: framebuffer tag too short; no framebuffer");
 		return;
 	}
-	fb.addr = mb2_read64(tag + 8);
-	fb.pitch = mb2_read32(tag + 16);
-	fb.width = mb2_read32(tag + 20);
-	fb.height = mb2_read32(tag + 24);
+	fb.addr = load_le64(tag + 8);
+	fb.pitch = load_le32(tag + 16);
+	fb.width = load_le32(tag + 20);
+	fb.height = load_le32(tag + 24);
 	fb.bpp = tag[28];
 	fb_type = tag[29];
 
@@ -314,7 +298,7 @@ static bool mb2_parse_u64(struct boot_info *out, const uint8_t *p, uint32_t len,
 		mb2_warn(out, warn_short);
 		return false;
 	}
-	*val = mb2_read64(p);
+	*val = load_le64(p);
 	return true;
 }
 
@@ -408,7 +392,7 @@ int mb2_parse(const void *info, size_t avail, paddr_t info_phys,
 	memset(out, 0, sizeof(*out));
 	if (!info || avail < MB2_HEADER_SIZE)
 		return mb2_reject(out, "mb2: no information block");
-	total = mb2_read32(base);
+	total = load_le32(base);
 	if (total < MB2_MIN_TOTAL_SIZE)
 		return mb2_reject(out, "mb2: total_size below 16; block ignored");
 	if (total > BOOT_INFO_MAX_SIZE)
@@ -425,8 +409,8 @@ int mb2_parse(const void *info, size_t avail, paddr_t info_phys,
 	 */
 	for (off = MB2_HEADER_SIZE;
 	     off <= total && total - off >= MB2_TAG_HDR_SIZE;) {
-		uint32_t type = mb2_read32(base + off);
-		uint32_t size = mb2_read32(base + off + 4);
+		uint32_t type = load_le32(base + off);
+		uint32_t size = load_le32(base + off + 4);
 
 		if (size < MB2_TAG_HDR_SIZE) {
 			mb2_warn(out, "mb2: tag size below 8; rest of block ignored");

@@ -1,40 +1,15 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Private to the ACPI table parser (cpu/acpi_tables.c, cpu/acpi_madt.c,
- * cpu/acpi_aml.c): table layout constants, unaligned reads and the
- * warning list.
+ * cpu/acpi_aml.c): table layout constants and the warning list.
  */
 #pragma once
 
 #include <xdv/acpi.h>
 #include <xdv/string.h>
+#include <xdv/unaligned.h>
 
 #define ACPI_HDR_LEN 36u /* signature, length, revision, checksum, OEM... */
-
-/* Unaligned little-endian reads (x86 only, like the rest of XDV). */
-static inline uint16_t acpi_read16(const uint8_t *p)
-{
-	uint16_t v;
-
-	memcpy(&v, p, sizeof(v));
-	return v;
-}
-
-static inline uint32_t acpi_read32(const uint8_t *p)
-{
-	uint32_t v;
-
-	memcpy(&v, p, sizeof(v));
-	return v;
-}
-
-static inline uint64_t acpi_read64(const uint8_t *p)
-{
-	uint64_t v;
-
-	memcpy(&v, p, sizeof(v));
-	return v;
-}
 
 /* Record a static warning string once (cpu/acpi_tables.c). */
 void acpi_warn(struct acpi_info *out, const char *msg);

@@ -100,7 +100,7 @@ static void madt_add_cpu(struct acpi_info *out, uint32_t apic_id,
 static void madt_add_ioapic(struct acpi_info *out, const uint8_t *e)
 {
 	struct acpi_madt *madt = &out->madt;
-	uint32_t addr = acpi_read32(e + 4);
+	uint32_t addr = load_le32(e + 4);
 
 	if (!addr) {
 		acpi_warn(out, "acpi: MADT I/O APIC at address 0; skipped");
@@ -113,7 +113,7 @@ static void madt_add_ioapic(struct acpi_info *out, const uint8_t *e)
 	madt->ioapics[madt->ioapic_count++] = (struct acpi_ioapic){
 		.id = e[2],
 		.address = addr,
-		.gsi_base = acpi_read32(e + 8),
+		.gsi_base = load_le32(e + 8),
 	};
 }
 
@@ -135,8 +135,8 @@ static void madt_add_override(struct acpi_info *out, const uint8_t *e)
 	struct acpi_override o = {
 		.bus = e[2],
 		.source_irq = e[3],
-		.gsi = acpi_read32(e + 4),
-		.flags = acpi_read16(e + 8),
+		.gsi = load_le32(e + 4),
+		.flags = load_le16(e + 8),
 	};
 
 	if (o.bus != 0 || o.source_irq >= 16) {
@@ -166,8 +166,8 @@ static void madt_add_nmi_source(struct acpi_info *out, const uint8_t *e)
 		return;
 	}
 	madt->nmi_sources[madt->nmi_source_count++] = (struct acpi_nmi_source){
-		.flags = acpi_read16(e + 2),
-		.gsi = acpi_read32(e + 4),
+		.flags = load_le16(e + 2),
+		.gsi = load_le32(e + 4),
 	};
 }
 
@@ -196,11 +196,11 @@ static void madt_parse_entry(struct acpi_info *out, const uint8_t *e,
 {
 	switch (e[0]) {
 	case MADT_LAPIC:
-		madt_add_cpu(out, e[3], e[2], acpi_read32(e + 4), false);
+		madt_add_cpu(out, e[3], e[2], load_le32(e + 4), false);
 		break;
 	case MADT_X2APIC:
-		madt_add_cpu(out, acpi_read32(e + 4), acpi_read32(e + 12),
-			     acpi_read32(e + 8), true);
+		madt_add_cpu(out, load_le32(e + 4), load_le32(e + 12),
+			     load_le32(e + 8), true);
 		break;
 	case MADT_IOAPIC:
 		madt_add_ioapic(out, e);
@@ -214,14 +214,14 @@ static void madt_parse_entry(struct acpi_info *out, const uint8_t *e,
 	case MADT_LAPIC_NMI:
 		/* A UID of 0xff means all processors. */
 		madt_add_lapic_nmi(out, e[2] == 0xff ? ACPI_UID_ALL : e[2],
-				   acpi_read16(e + 3), e[5]);
+				   load_le16(e + 3), e[5]);
 		break;
 	case MADT_X2APIC_NMI:
-		madt_add_lapic_nmi(out, acpi_read32(e + 4), acpi_read16(e + 2),
+		madt_add_lapic_nmi(out, load_le32(e + 4), load_le16(e + 2),
 				   e[8]);
 		break;
 	case MADT_LAPIC_ADDR_OVERRIDE:
-		*addr_override = acpi_read64(e + 4);
+		*addr_override = load_le64(e + 4);
 		break;
 	default:
 		break; /* other interrupt controllers: not ours */
@@ -242,8 +242,8 @@ void acpi_madt_parse(struct acpi_info *out, const uint8_t *t, uint32_t len)
 		acpi_warn(out, "acpi: MADT shorter than 44 bytes; ignored");
 		return;
 	}
-	madt->lapic_address = acpi_read32(t + MADT_LAPIC_ADDR);
-	madt->pcat_compat = acpi_read32(t + MADT_FLAGS) & MADT_PCAT_COMPAT;
+	madt->lapic_address = load_le32(t + MADT_LAPIC_ADDR);
+	madt->pcat_compat = load_le32(t + MADT_FLAGS) & MADT_PCAT_COMPAT;
 
 	while (off < len) {
 		const uint8_t *e = t + off;

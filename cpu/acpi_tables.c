@@ -112,15 +112,6 @@ void acpi_warn(struct acpi_info *out, const char *msg)
 		out->warnings_truncated = true;
 }
 
-static uint8_t acpi_checksum(const uint8_t *p, size_t len)
-{
-	uint8_t sum = 0;
-
-	while (len--)
-		sum += *p++;
-	return sum;
-}
-
 /* Map [phys, phys + len) unless the range wraps past 2^64. */
 static const uint8_t *acpi_map(const struct acpi_mapper *m, uint64_t phys,
 			       size_t len)
@@ -149,7 +140,7 @@ static const uint8_t *acpi_map_table(struct acpi_info *out,
 		acpi_warn(out, msgs->unreadable);
 		return NULL;
 	}
-	len = acpi_read32(t + HDR_LENGTH);
+	len = load_le32(t + HDR_LENGTH);
 	if (ref) {
 		for (int i = 0; i < 4; i++)
 			ref->signature[i] = (t[i] >= 0x20 && t[i] < 0x7f) ?
@@ -175,7 +166,7 @@ static const uint8_t *acpi_map_table(struct acpi_info *out,
 		return NULL;
 	}
 	/* The header may have changed under a racing writer: trust only len. */
-	if (acpi_read32(t + HDR_LENGTH) != len || acpi_checksum(t, len) != 0) {
+	if (load_le32(t + HDR_LENGTH) != len || byte_sum(t, len) != 0) {
 		acpi_warn(out, msgs->checksum);
 		return NULL;
 	}
@@ -190,7 +181,7 @@ static const char *acpi_rsdp_v1_check(const uint8_t *p, size_t len)
 		return "acpi: RSDP shorter than 20 bytes";
 	if (memcmp(p, "RSD PTR ", 8) != 0)
 		return "acpi: RSDP signature is not 'RSD PTR '";
-	if (acpi_checksum(p, RSDP_CHECKSUM_LEN) != 0)
+	if (byte_sum(p, RSDP_CHECKSUM_LEN) != 0)
 		return "acpi: RSDP checksum bad";
 	return NULL;
 }
@@ -202,10 +193,10 @@ static const char *acpi_rsdp_ext_check(const uint8_t *p, size_t len)
 
 	if (len < ACPI_RSDP_V2_LEN)
 		return "acpi: RSDP revision >= 2 but shorter than 36 bytes";
-	ext_len = acpi_read32(p + RSDP_LENGTH);
+	ext_len = load_le32(p + RSDP_LENGTH);
 	if (ext_len < ACPI_RSDP_V2_LEN || ext_len > len)
 		return "acpi: RSDP length field invalid";
-	if (acpi_checksum(p, ext_len) != 0)
+	if (byte_sum(p, ext_len) != 0)
 		return "acpi: RSDP extended checksum bad";
 	return NULL;
 }
@@ -270,7 +261,7 @@ static int acpi_parse_root(struct acpi_info *out, const struct acpi_mapper *m,
 
 		out->tables[i] = (struct acpi_table_ref){
 			.signature = "????",
-			.phys = xsdt ? acpi_read64(e) : acpi_read32(e),
+			.phys = xsdt ? load_le64(e) : load_le32(e),
 		};
 	}
 	out->table_count = n;
@@ -286,7 +277,7 @@ static struct acpi_gas acpi_read_gas(const uint8_t *p)
 		.bit_width = p[1],
 		.bit_offset = p[2],
 		.access_size = p[3],
-		.address = acpi_read64(p + 4),
+		.address = load_le64(p + 4),
 	};
 }
 
@@ -297,7 +288,7 @@ static struct acpi_gas acpi_fadt_pm1(const uint8_t *t, uint32_t len,
 	struct acpi_gas g = {
 		.space = ACPI_GAS_IO,
 		.bit_width = (uint8_t)(t[FADT_PM1_CNT_LEN] * 8),
-		.address = acpi_read32(t + port_off),
+		.address = load_le32(t + port_off),
 	};
 
 	if (len >= x_off + ACPI_GAS_LEN) {
@@ -320,17 +311,17 @@ static void acpi_parse_fadt(struct acpi_info *out, const uint8_t *t,
 		return;
 	}
 	f->revision = t[HDR_REVISION];
-	f->flags = acpi_read32(t + FADT_FLAGS);
+	f->flags = load_le32(t + FADT_FLAGS);
 	f->hw_reduced = f->flags & ACPI_FADT_HW_REDUCED;
-	f->sci_irq = acpi_read16(t + FADT_SCI_INT);
-	f->smi_cmd = acpi_read32(t + FADT_SMI_CMD);
+	f->sci_irq = load_le16(t + FADT_SCI_INT);
+	f->smi_cmd = load_le32(t + FADT_SMI_CMD);
 	f->acpi_enable = t[FADT_ACPI_ENABLE];
 	f->century = t[FADT_CENTURY];
 
 	/* Bytes 109-110 were reserved before ACPI 2.0 (FADT revision 3). */
 	if (f->revision >= 3) {
 		f->has_boot_arch = true;
-		f->boot_arch = acpi_read16(t + FADT_BOOT_ARCH);
+		f->boot_arch = load_le16(t + FADT_BOOT_ARCH);
 		f->legacy_devices = f->boot_arch & ACPI_BOOT_LEGACY_DEVICES;
 		f->has_8042 = f->boot_arch & ACPI_BOOT_8042;
 		f->vga_absent = f->boot_arch & ACPI_BOOT_VGA_ABSENT;
@@ -354,9 +345,9 @@ static void acpi_parse_fadt(struct acpi_info *out, const uint8_t *t,
 	f->pm1a_cnt = acpi_fadt_pm1(t, len, FADT_PM1A_CNT, FADT_X_PM1A_CNT);
 	f->pm1b_cnt = acpi_fadt_pm1(t, len, FADT_PM1B_CNT, FADT_X_PM1B_CNT);
 
-	dsdt32 = acpi_read32(t + FADT_DSDT);
+	dsdt32 = load_le32(t + FADT_DSDT);
 	if (len >= FADT_X_DSDT + 8)
-		x_dsdt = acpi_read64(t + FADT_X_DSDT);
+		x_dsdt = load_le64(t + FADT_X_DSDT);
 	if (x_dsdt && dsdt32 && x_dsdt != dsdt32)
 		acpi_warn(out, "acpi: FADT DSDT and X_DSDT differ; X_DSDT used");
 	f->dsdt = x_dsdt ? x_dsdt : dsdt32;
@@ -384,8 +375,8 @@ static void acpi_parse_hpet(struct acpi_info *out, const uint8_t *t,
 	out->hpet = (struct acpi_hpet){
 		.address = base.address,
 		.number = t[HPET_NUMBER],
-		.min_tick = acpi_read16(t + HPET_MIN_TICK),
-		.block_id = acpi_read32(t + HPET_BLOCK_ID),
+		.min_tick = load_le16(t + HPET_MIN_TICK),
+		.block_id = load_le32(t + HPET_BLOCK_ID),
 	};
 	out->has_hpet = true;
 }
@@ -405,8 +396,8 @@ static void acpi_parse_mcfg(struct acpi_info *out, const uint8_t *t,
 	for (uint32_t i = 0; i < n; i++) {
 		const uint8_t *e = t + MCFG_ENTRIES + i * MCFG_ENTRY_LEN;
 		struct acpi_mcfg_entry ent = {
-			.base = acpi_read64(e),
-			.segment = acpi_read16(e + 8),
+			.base = load_le64(e),
+			.segment = load_le16(e + 8),
 			.start_bus = e[10],
 			.end_bus = e[11],
 		};
@@ -514,7 +505,7 @@ int acpi_parse(const struct acpi_mapper *m, const void *rsdp, size_t rsdp_len,
 
 		out->oem_id[i] = (c >= 0x20 && c < 0x7f) ? (char)c : '?';
 	}
-	rsdt = acpi_read32(p + RSDP_RSDT);
+	rsdt = load_le32(p + RSDP_RSDT);
 	/*
 	 * A 20-byte copy of a revision 2 RSDP (Multiboot2's "old" tag) simply
 	 * has no XSDT part; anything else wrong with that part is worth a word.
@@ -524,7 +515,7 @@ int acpi_parse(const struct acpi_mapper *m, const void *rsdp, size_t rsdp_len,
 		if (why)
 			acpi_warn(out, why);
 		else
-			xsdt = acpi_read64(p + RSDP_XSDT);
+			xsdt = load_le64(p + RSDP_XSDT);
 	}
 
 	if (xsdt) {

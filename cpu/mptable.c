@@ -25,6 +25,7 @@
 #include <xdv/errno.h>
 #include <xdv/mptable.h>
 #include <xdv/string.h>
+#include <xdv/unaligned.h>
 
 #define BDA_EBDA_SEGMENT 0x40Eu /* u16: segment of the EBDA */
 #define BDA_BASE_KIB     0x413u /* u16: KiB of base memory */
@@ -60,31 +61,6 @@ enum mp_entry {
 #define MP_ALL_IOAPICS 0xFFu
 
 enum bus_kind { BUS_UNDECLARED = 0, BUS_ISA, BUS_OTHER };
-
-static uint16_t rd16(const uint8_t *p)
-{
-	uint16_t v;
-
-	memcpy(&v, p, sizeof(v));
-	return v;
-}
-
-static uint32_t rd32(const uint8_t *p)
-{
-	uint32_t v;
-
-	memcpy(&v, p, sizeof(v));
-	return v;
-}
-
-static uint8_t sum8(const uint8_t *p, size_t len)
-{
-	uint8_t s = 0;
-
-	while (len--)
-		s += *p++;
-	return s;
-}
 
 static void mp_warn(struct mp_info *out, const char *msg)
 {
@@ -126,7 +102,7 @@ static void copy_name(char *dst, const uint8_t *src, size_t n)
 
 static bool fptr_is_valid(const uint8_t *p)
 {
-	return !memcmp(p, "_MP_", 4) && p[FPTR_LENGTH] == 1 && sum8(p, MP_FPTR_LEN) == 0 &&
+	return !memcmp(p, "_MP_", 4) && p[FPTR_LENGTH] == 1 && byte_sum(p, MP_FPTR_LEN) == 0 &&
 	       (p[FPTR_REVISION] == 1 || p[FPTR_REVISION] == 4);
 }
 
@@ -204,7 +180,7 @@ static int add_cpu(struct mp_info *out, const uint8_t *e)
 
 static int add_ioapic(struct mp_info *out, const uint8_t *e)
 {
-	uint32_t addr = rd32(e + 4);
+	uint32_t addr = load_le32(e + 4);
 
 	if (!(e[3] & MP_IOAPIC_ENABLED))
 		return 0;
@@ -234,7 +210,7 @@ static void set_bus(struct mp_info *out, uint8_t *bus, const uint8_t *e)
 /* A type 3 entry: keep vectored interrupts of ISA buses. */
 static void add_isa_irq(struct mp_info *out, const uint8_t *bus, const uint8_t *e)
 {
-	uint16_t flags = rd16(e + 2);
+	uint16_t flags = load_le16(e + 2);
 	uint8_t src_bus = e[4], irq = e[5], apic = e[6], pin = e[7];
 	unsigned idx = 0;
 
@@ -308,7 +284,7 @@ int mptable_parse(const struct acpi_mapper *m, paddr_t fptr, struct mp_info *out
 	out->spec_rev = fp[FPTR_REVISION];
 	out->default_config = fp[FPTR_FEATURE1];
 	out->imcr_pic_mode = fp[FPTR_FEATURE2] & FPTR_IMCRP;
-	out->table_phys = rd32(fp + FPTR_TABLE);
+	out->table_phys = load_le32(fp + FPTR_TABLE);
 	if (out->default_config) {
 		out->error = "mptable: a default configuration (no table) is not supported";
 		return -ENOTSUP;
@@ -321,7 +297,7 @@ int mptable_parse(const struct acpi_mapper *m, paddr_t fptr, struct mp_info *out
 		return mp_refuse(out, "mptable: configuration table unreadable");
 	if (memcmp(p, "PCMP", 4))
 		return mp_refuse(out, "mptable: configuration table signature is not PCMP");
-	uint32_t len = rd16(p + PCMP_LENGTH);
+	uint32_t len = load_le16(p + PCMP_LENGTH);
 
 	if (len < MP_HEADER_LEN)
 		return mp_refuse(out, "mptable: configuration table shorter than its header");
@@ -329,14 +305,14 @@ int mptable_parse(const struct acpi_mapper *m, paddr_t fptr, struct mp_info *out
 
 	if (!t)
 		return mp_refuse(out, "mptable: configuration table runs into unreadable memory");
-	if (sum8(t, len))
+	if (byte_sum(t, len))
 		return mp_refuse(out, "mptable: configuration table checksum bad");
 	if (t[PCMP_REVISION] != 1 && t[PCMP_REVISION] != 4)
 		mp_warn(out, "mptable: configuration table of an unknown revision");
 	copy_name(out->oem_id, t + PCMP_OEM_ID, 8);
 	copy_name(out->product_id, t + PCMP_PRODUCT, 12);
-	out->lapic_address = rd32(t + PCMP_LAPIC);
-	out->entry_count = rd16(t + PCMP_COUNT);
+	out->lapic_address = load_le32(t + PCMP_LAPIC);
+	out->entry_count = load_le16(t + PCMP_COUNT);
 
 	int err = check_entries(out, t, len, out->entry_count);
 
@@ -373,7 +349,7 @@ static uint16_t bda_read16(const struct acpi_mapper *m, paddr_t at)
 {
 	const uint8_t *p = mp_map(m, at, 2);
 
-	return p ? rd16(p) : 0;
+	return p ? load_le16(p) : 0;
 }
 
 int mptable_find(const struct acpi_mapper *m, struct mp_info *out)
