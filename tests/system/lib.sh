@@ -134,3 +134,26 @@ count_ktap() {
 		/^  not ok [0-9]+ / { f++ }
 		END { printf "%d %d\n", p, f }'
 }
+
+# ktest_boot LOG TIMEOUT QEMU-ARGS...: boot an ISO whose command line runs
+# in-kernel tests and ends QEMU through isa-debug-exit. Sets KP and KF (the
+# KTAP leaf results passed and failed) and CLEAN (the log without CRs);
+# returns 0 when QEMU ended with the pass status (33), some test passed and
+# none failed.
+ktest_boot() {
+	local ktlog=$1 limit=$2
+	shift 2
+	qemu_boot "$ktlog" "$limit" "" "$@"
+	read -r KP KF < <(count_ktap "$ktlog")
+	CLEAN=$(tr -d '\r' < "$ktlog")
+	[ "$QEMU_STATUS" = 33 ] && [ "$KF" = 0 ] && [ "$KP" -gt 0 ]
+}
+
+# ktest_fail NAME LOG [MESSAGE...]: report NAME as failed after ktest_boot,
+# with QEMU's status, the KTAP counts, the messages and the end of LOG.
+ktest_fail() {
+	local name=$1 ktlog=$2
+	shift 2
+	fail "$name" "QEMU status: $QEMU_STATUS (want 33), KTAP: $KP passed, $KF failed" "$@"
+	show_log "$ktlog"
+}

@@ -18,26 +18,23 @@ check_size() { # NAME MACHINE MEM_MIB QEMU-ARGS...
 	shift 3
 	log=$LOGDIR/memory-$name.log
 	# shellcheck disable=SC2046
-	qemu_boot "$log" "$(machine_timeout "$machine")" "" $(machine_args "$machine") \
+	ktest_boot "$log" "$(machine_timeout "$machine")" $(machine_args "$machine") \
 		-m "${mib}M" -cdrom "$iso" "$@"
-	clean=$(tr -d '\r' < "$log")
-	read -r kp kf < <(count_ktap "$log")
-	ram=$(sed -n 's/.*mm: \([0-9]*\) MiB RAM in.*/\1/p' <<< "$clean" | head -n1)
-	free=$(sed -n 's/.*memory: \([0-9]*\) MiB free.*/\1/p' <<< "$clean" | head -n1)
-	used=$(sed -n 's/.*MiB free, \([0-9]*\) MiB used.*/\1/p' <<< "$clean" | head -n1)
+	ok=$?
+	ram=$(sed -n 's/.*mm: \([0-9]*\) MiB RAM in.*/\1/p' <<< "$CLEAN" | head -n1)
+	free=$(sed -n 's/.*memory: \([0-9]*\) MiB free.*/\1/p' <<< "$CLEAN" | head -n1)
+	used=$(sed -n 's/.*MiB free, \([0-9]*\) MiB used.*/\1/p' <<< "$CLEAN" | head -n1)
 	# Used: the image, page tables and 32 bytes of metadata per 4 KiB page.
 	max_used=$((8 + mib / 128 + 2))
-	if [ "$QEMU_STATUS" = 33 ] && [ "$kf" = 0 ] && [ "$kp" -gt 0 ] &&
+	if [ "$ok" = 0 ] &&
 		[ -n "$ram" ] && [ -n "$free" ] && [ -n "$used" ] &&
 		[ "$ram" -le "$mib" ] && [ "$ram" -ge $((mib - 4)) ] &&
 		[ $((free + used)) -ge $((ram - 1)) ] && [ $((free + used)) -le "$ram" ] &&
 		[ "$used" -le "$max_used" ]; then
 		pass "memory_${name}_ktests_pass_and_accounting_adds_up"
 	else
-		fail "memory_${name}_ktests_pass_and_accounting_adds_up" \
-			"QEMU status $QEMU_STATUS (want 33); KTAP $kp passed, $kf failed;" \
+		ktest_fail "memory_${name}_ktests_pass_and_accounting_adds_up" "$log" \
 			"RAM '$ram' MiB of $mib, free '$free', used '$used' (at most $max_used)"
-		show_log "$log"
 	fi
 }
 
@@ -50,30 +47,26 @@ check_size q35_2G_cpu_max q35 2048 -cpu max
 
 # A CPU without NX: all tests pass or skip, and one warning says so.
 log=$LOGDIR/memory-no-nx.log
-qemu_boot "$log" "$BIOS_TIMEOUT" "" -machine q35 -m 256M -cpu qemu64,-nx -cdrom "$iso"
-read -r kp kf < <(count_ktap "$log")
-clean=$(tr -d '\r' < "$log")
-warnings=$(grep -c "mm: protection: the CPU has no NX (execute disable): W^X is not enforced" <<< "$clean")
-if [ "$QEMU_STATUS" = 33 ] && [ "$kf" = 0 ] && [ "$kp" -gt 0 ] && [ "$warnings" = 1 ] &&
-	grep -q "ok [0-9]* map_4k_without_vm_exec_is_not_executable # SKIP CPU without NX" <<< "$clean"; then
+ktest_boot "$log" "$BIOS_TIMEOUT" -machine q35 -m 256M -cpu qemu64,-nx -cdrom "$iso"
+ok=$?
+warnings=$(grep -c "mm: protection: the CPU has no NX (execute disable): W^X is not enforced" <<< "$CLEAN")
+if [ "$ok" = 0 ] && [ "$warnings" = 1 ] &&
+	grep -q "ok [0-9]* map_4k_without_vm_exec_is_not_executable # SKIP CPU without NX" <<< "$CLEAN"; then
 	pass "memory_cpu_without_nx_ktests_pass_and_boot_warns_once"
 else
-	fail "memory_cpu_without_nx_ktests_pass_and_boot_warns_once" \
-		"QEMU status $QEMU_STATUS (want 33); KTAP $kp passed, $kf failed; $warnings warning lines (want 1)"
-	show_log "$log"
+	ktest_fail "memory_cpu_without_nx_ktests_pass_and_boot_warns_once" "$log" \
+		"$warnings warning lines (want 1)"
 fi
 
 # vmalloc/vfree from four CPUs at once (stress_vmalloc, run only when named).
 stress_iso=$(make_iso ktest-mem-stress "ktest=stress_vmalloc* debug_exit=0xf4") || exit 1
 log=$LOGDIR/memory-stress-vmalloc.log
-qemu_boot "$log" 300 "" -machine q35 -smp 4 -m 256M -cdrom "$stress_iso"
-read -r kp kf < <(count_ktap "$log")
+ktest_boot "$log" 300 -machine q35 -smp 4 -m 256M -cdrom "$stress_iso"
+ok=$?
 report_ktap "$log" "memory_smp4"
-grep -a -h "failed vmallocs" "$log" | tr -d '\r' | sed 's/^\[[ 0-9.]*\] *#/# smp 4:/'
-if [ "$QEMU_STATUS" = 33 ] && [ "$kf" = 0 ] && [ "$kp" -gt 0 ]; then
+grep -h "failed vmallocs" <<< "$CLEAN" | sed 's/^\[[ 0-9.]*\] *#/# smp 4:/'
+if [ "$ok" = 0 ]; then
 	pass "memory_stress_vmalloc_smp4_run_exits_with_pass_status"
 else
-	fail "memory_stress_vmalloc_smp4_run_exits_with_pass_status" \
-		"QEMU status $QEMU_STATUS (want 33); KTAP $kp passed, $kf failed"
-	show_log "$log"
+	ktest_fail "memory_stress_vmalloc_smp4_run_exits_with_pass_status" "$log"
 fi
