@@ -39,13 +39,14 @@ done
 # resets it (-no-reboot: QEMU exits): on q35 through the FADT's reset
 # register; QEMU's i440fx (pc) FADT has none, so there the keyboard
 # controller, the first fallback, must do it (never the triple fault).
+poweroff_iso=$(make_iso poweroff "after_init=poweroff") || exit 1
+reboot_iso=$(make_iso reboot "after_init=reboot") || exit 1
 for combo in "pc keyboard_controller" "q35 acpi_reset_register"; do
 	read -r machine via <<< "$combo"
 	want=${via//_/ }; want=${want/acpi/ACPI}
-	iso=$(make_iso "poweroff-$machine" "after_init=poweroff") || exit 1
 	log=$LOGDIR/power-off-$machine.log
 	# shellcheck disable=SC2046
-	qemu_boot "$log" "$BIOS_TIMEOUT" "" $(machine_args "$machine") -smp 2 -m 128M -cdrom "$iso"
+	qemu_boot "$log" "$BIOS_TIMEOUT" "" $(machine_args "$machine") -smp 2 -m 128M -cdrom "$poweroff_iso"
 	clean=$(tr -d '\r' < "$log")
 	if [ "$QEMU_STATUS" = 0 ] && grep -q "power: powering off (ACPI S5)" <<< "$clean" &&
 		! grep -q "cannot power off" <<< "$clean"; then
@@ -54,16 +55,7 @@ for combo in "pc keyboard_controller" "q35 acpi_reset_register"; do
 		fail "poweroff_${machine}_through_acpi_s5" "QEMU status: $QEMU_STATUS (want 0)"
 		show_log "$log"
 	fi
-	iso=$(make_iso "reboot-$machine" "after_init=reboot") || exit 1
-	log=$LOGDIR/power-reboot-$machine.log
 	# shellcheck disable=SC2046
-	qemu_boot "$log" "$BIOS_TIMEOUT" "" $(machine_args "$machine") -smp 2 -m 128M -cdrom "$iso"
-	clean=$(tr -d '\r' < "$log")
-	if [ "$QEMU_STATUS" = 0 ] && grep -q "power: rebooting ($want)" <<< "$clean" &&
-		! grep -q "rebooting (triple fault)" <<< "$clean"; then
-		pass "reboot_${machine}_through_${via}"
-	else
-		fail "reboot_${machine}_through_${via}" "QEMU status: $QEMU_STATUS (want 0)"
-		show_log "$log"
-	fi
+	check_reboot "reboot_${machine}_through_${via}" "$want" "$reboot_iso" \
+		$(machine_args "$machine") -smp 2 -m 128M
 done

@@ -157,3 +157,22 @@ ktest_fail() {
 	fail "$name" "QEMU status: $QEMU_STATUS (want 33), KTAP: $KP passed, $KF failed" "$@"
 	show_log "$ktlog"
 }
+
+# check_reboot NAME VIA ISO QEMU-ARGS...: boot ISO (made with
+# after_init=reboot); NAME passes if QEMU ends by the reset (status 0 under
+# -no-reboot) after "power: rebooting (VIA)", never having fallen back to
+# the triple fault.
+check_reboot() {
+	local name=$1 via=$2 image=$3
+	shift 3
+	local rlog=$LOGDIR/$name.log text
+	qemu_boot "$rlog" "$BIOS_TIMEOUT" "" "$@" -cdrom "$image"
+	text=$(tr -d '\r' < "$rlog")
+	if [ "$QEMU_STATUS" = 0 ] && grep -q "power: rebooting ($via)" <<< "$text" &&
+		! grep -q "rebooting (triple fault)" <<< "$text"; then
+		pass "$name"
+	else
+		fail "$name" "QEMU status: $QEMU_STATUS (want 0)"
+		show_log "$rlog"
+	fi
+}

@@ -46,13 +46,5 @@ else
 fi
 
 iso=$(make_iso reboot-noacpi "after_init=reboot") || exit 1
-log=$LOGDIR/noacpi-reboot.log
-qemu_boot "$log" "$BIOS_TIMEOUT" "" -machine pc,acpi=off -smp 2 -m 128M -cdrom "$iso"
-clean=$(tr -d '\r' < "$log")
-if [ "$QEMU_STATUS" = 0 ] && grep -q "power: rebooting (keyboard controller)" <<< "$clean" &&
-	! grep -q "rebooting (triple fault)" <<< "$clean"; then
-	pass "reboot_without_acpi_through_keyboard_controller"
-else
-	fail "reboot_without_acpi_through_keyboard_controller" "QEMU status: $QEMU_STATUS (want 0)"
-	show_log "$log"
-fi
+check_reboot reboot_without_acpi_through_keyboard_controller "keyboard controller" "$iso" \
+	-machine pc,acpi=off -smp 2 -m 128M
