@@ -127,13 +127,14 @@ KTEST(timer, cancelled_timer_does_not_run)
 {
 	struct timer tm;
 	uint64_t fired = 0;
+	uint64_t flags = read_rflags();
 
+	/* Interrupts off from the start: the timer fires on this CPU only, so
+	 * a host that stops the vCPU for over 1 ms cannot let it run first. */
+	cli();
 	timer_start(&tm, time_since_boot_ns() + 1000000, note_fired, &fired);
 	KTEST_EXPECT(t, timer_cancel(&tm));
 	KTEST_EXPECT(t, !timer_cancel(&tm));
-	uint64_t flags = read_rflags();
-
-	cli();
 	udelay_ns(3000000);
 	sti();
 	udelay_ns(1000000);
