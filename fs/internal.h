@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * fs/ private declarations: how the parts of the file-system sector reach
+ * each other. Nothing outside fs/ includes this; they use <xdv/vfs.h>.
+ *
+ *   VFS core     dcache.c namei.c mount.c inode.c file.c fd_table.c
+ *                open.c read_write.c readdir.c stat.c attr.c namespace.c
+ *                permission.c fs_context.c iov_iter.c init.c
+ *   page cache   page_cache.c (+ generic_file_read_iter/write_iter)
+ *   tmpfs        tmpfs*.c: the root file system and /tmp
+ *   devices      devices.c (char/block registry, open by dev_t),
+ *                devtmpfs.c, mem_devices.c, console_device.c, kmsg.c
+ *   procfs       procfs*.c, seq_buf.c
+ *   initramfs    cpio.c (pure parser, also built for host unit tests),
+ *                initramfs.c (unpacks into the root)
+ */
+#pragma once
+
+#include <xdv/vfs.h>
+
+/* ---- registration at boot (called in order by vfs_init, fs/init.c) ------ */
+void dcache_init(void);
+void tmpfs_init(void);        /* registers "tmpfs" */
+void devices_init(void);      /* registers "devtmpfs", the mem devices, console, kmsg */
+void procfs_init(void);       /* registers "proc" */
+/* Unpack every Multiboot2 module that is a cpio archive into "/". */
+void initramfs_unpack_all(void);
+
+/* ---- tmpfs for devtmpfs --------------------------------------------------- */
+/*
+ * A new tmpfs super block with the given options ("size=...,mode=...",
+ * may be NULL) and MS_* flags, for devtmpfs's internal instance.
+ * Return: 0 and *out, or -errno.
+ */
+int tmpfs_make_sb(struct fs_type *type, unsigned long flags, const char *options,
+		  struct super_block **out);
+
+/* ---- device nodes ----------------------------------------------------------- */
+/*
+ * open() of a character or block device inode: find the driver that
+ * registered inode->rdev and run its open (file->ops becomes the
+ * driver's). Return: 0, or -ENXIO when no driver serves the number.
+ */
+int chrdev_open(struct inode *inode, struct file *file);
+int blkdev_open(struct inode *inode, struct file *file);
