@@ -342,6 +342,12 @@ void inode_inc_nlink(struct inode *inode);
 void inode_drop_nlink(struct inode *inode);
 /* Fill a kstat from the inode's fields (and its getattr). */
 void inode_fill_kstat(struct inode *inode, struct kstat *stat);
+/*
+ * Make inode a device node or FIFO: sets mode and rdev and the file ops
+ * that open it through the device registry (chrdev_open, blkdev_open) or
+ * as a FIFO. File systems call it for S_IFCHR/S_IFBLK/S_IFIFO/S_IFSOCK.
+ */
+void init_special_inode(struct inode *inode, umode_t mode, dev_t rdev);
 
 /*
  * The one permission check: may cred access inode with the MAY_* bits?
@@ -446,6 +452,11 @@ int __must_check vfs_mount(const char *source, const char *target, const char *t
 /* Detach the top mount at target (MNT_DETACH: lazily, even if busy).
  * Return: 0, -EINVAL (not a mount point), -EBUSY (in use). */
 int __must_check vfs_umount(const char *target, int flags);
+/*
+ * A mount of type that is not attached to the tree, for the kernel's own
+ * use (devtmpfs's instance, where drivers' nodes are made). NULL on error.
+ */
+struct mount *kern_mount(struct fs_type *type, const char *options);
 /* Call fn for every mount, in mount order (for /proc/mounts, df). */
 void mount_for_each(void (*fn)(struct mount *mnt, void *arg), void *arg);
 /* The text of a path as seen from root (for /proc/mounts, readlink of
@@ -598,6 +609,16 @@ int vfs_faccessat(int dirfd, const char *name, int mode, int flags);
 int vfs_statfs(const char *name, struct kstatfs *out);
 int vfs_chdir(const char *name);
 int vfs_chroot(const char *name);
+
+/*
+ * The same operations relative to a base path instead of a descriptor
+ * (the kernel's own: devtmpfs nodes, the initramfs); name must be relative.
+ */
+int vfs_mkdir_path(const struct path *base, const char *name, umode_t mode);
+int vfs_mknod_path(const struct path *base, const char *name, umode_t mode, dev_t dev);
+int vfs_unlink_path(const struct path *base, const char *name, int flags);
+int vfs_lookup_path(const struct path *base, const char *name, unsigned lookup_flags,
+		    struct path *out);
 
 /* ---- descriptor tables ---------------------------------------------------- */
 
