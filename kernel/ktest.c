@@ -20,7 +20,8 @@
  * the system tests can prove a failure is seen; "timing_..." hold measured
  * time against bounds, which only means something where the clock counts
  * the guest's own work (QEMU -icount); "stress_..." run thousands of
- * threads, too slow for every machine variant the system tests boot.
+ * threads, too slow for every machine variant the system tests boot;
+ * "tmpfs_big" needs more memory (a 256 MiB file) than those machines have.
  *
  * Locks: none; tests run on the boot CPU after initialization.
  */
@@ -64,7 +65,8 @@ static bool ktest_is_selected(const struct ktest_case *c, const char *glob)
 {
 	char full[128];
 
-	static const char *const only_when_named[] = { "ktest_must_", "timing_", "stress_" };
+	static const char *const only_when_named[] = { "ktest_must_", "timing_", "stress_",
+						       "tmpfs_big" };
 
 	for (unsigned i = 0; i < ARRAY_SIZE(only_when_named); i++)
 		if (!strncmp(c->suite, only_when_named[i], strlen(only_when_named[i])) &&
