@@ -286,3 +286,19 @@ static inline uint16_t inw(uint16_t port)
 	__asm__ __volatile__("inw %1, %0" : "=a"(v) : "Nd"(port));
 	return v;
 }
+
+/*
+ * String moves for bulk copies and fills (kernel/string.c): n 8-byte words
+ * from s to d, or n copies of w to d, ascending. One instruction whatever
+ * n is, which is what the CPU's fast-string microcode (and QEMU, which
+ * counts each iteration as one instruction) rewards.
+ */
+static inline void rep_movsq(void *d, const void *s, size_t n)
+{
+	__asm__ __volatile__("rep movsq" : "+D"(d), "+S"(s), "+c"(n) : : "memory");
+}
+
+static inline void rep_stosq(void *d, uint64_t w, size_t n)
+{
+	__asm__ __volatile__("rep stosq" : "+D"(d), "+c"(n) : "a"(w) : "memory");
+}
