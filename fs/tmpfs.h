@@ -69,6 +69,7 @@ struct tmpfs_dir {
 	unsigned nr_buckets;         /* a power of two */
 	uint64_t nr_entries;
 	uint64_t next_cookie;        /* 0 and 1 are "." and ".." */
+	bool dead;                   /* removed: no new names (-ENOENT) */
 };
 
 struct tmpfs_inode {

@@ -20,6 +20,7 @@
  */
 #include <xdv/errno.h>
 #include <xdv/mm.h>
+#include <xdv/printk.h>
 #include <xdv/string.h>
 
 #include "internal.h"
@@ -48,6 +49,7 @@ void tmpfs_dir_init(struct tmpfs_dir *dir)
 	dir->nr_buckets = 0;
 	dir->nr_entries = 0;
 	dir->next_cookie = 2;
+	dir->dead = false;
 }
 
 void tmpfs_dir_destroy(struct tmpfs_dir *dir)
@@ -191,6 +193,10 @@ static int dir_link_new(struct inode *dir, struct dentry *dentry, struct inode *
 	int err;
 
 	mutex_lock(&d->lock);
+	if (d->dead) {
+		mutex_unlock(&d->lock);
+		return -ENOENT; /* as Linux, for a name made in a removed directory */
+	}
 	if (dir_find(d, de->name, de->name_len)) {
 		mutex_unlock(&d->lock);
 		return -EEXIST;
@@ -330,6 +336,23 @@ static void name_dropped(struct inode *inode)
 	inode_touch(inode, false);
 }
 
+/*
+ * Mark a directory that is losing its last name dead, if it is empty.
+ * Locks: its parent's tmpfs_dir.lock held; takes its own (child after
+ * parent). Return: true if it was empty (and is now dead).
+ */
+static bool dir_kill_if_empty(struct tmpfs_dir *d)
+{
+	bool empty;
+
+	mutex_lock(&d->lock);
+	empty = d->nr_entries == 0;
+	if (empty)
+		d->dead = true;
+	mutex_unlock(&d->lock);
+	return empty;
+}
+
 static int tmpfs_remove(struct inode *dir, struct dentry *dentry, bool is_dir)
 {
 	struct tmpfs_dir *d = TMPFS_D(dir);
@@ -342,7 +365,7 @@ static int tmpfs_remove(struct inode *dir, struct dentry *dentry, bool is_dir)
 		mutex_unlock(&d->lock);
 		return -ENOENT;
 	}
-	if (is_dir && TMPFS_D(inode)->nr_entries) {
+	if (is_dir && !dir_kill_if_empty(TMPFS_D(inode))) {
 		mutex_unlock(&d->lock);
 		return -ENOTEMPTY;
 	}
@@ -439,6 +462,7 @@ static int tmpfs_rename(struct inode *old_dir, struct dentry *old_dentry,
 	struct inode *inode = old_dentry->inode, *target = new_dentry->inode;
 	struct tmpfs_dirent *ode, *tde = NULL, *de;
 	bool is_dir;
+	int err;
 
 	if (flags & ~(RENAME_NOREPLACE | RENAME_EXCHANGE))
 		return -EINVAL; /* RENAME_WHITEOUT: no overlay file systems here */
@@ -468,7 +492,17 @@ static int tmpfs_rename(struct inode *old_dir, struct dentry *old_dentry,
 		tde = NULL;
 		goto out_enoent;
 	}
-	if (target && is_dir && TMPFS_D(target)->nr_entries) {
+	if (nd->dead)
+		goto out_enoent;
+	/* The one step that can fail goes first: new_dir's first table. */
+	if (!nd->nr_buckets)
+		dir_rehash(nd, TMPFS_DIR_MIN_BUCKETS);
+	if (!nd->nr_buckets) {
+		unlock_two_dirs(od, nd);
+		kfree(de);
+		return -ENOMEM;
+	}
+	if (target && is_dir && !dir_kill_if_empty(TMPFS_D(target))) {
 		unlock_two_dirs(od, nd);
 		kfree(de);
 		return -ENOTEMPTY;
@@ -477,16 +511,10 @@ static int tmpfs_rename(struct inode *old_dir, struct dentry *old_dentry,
 	if (tde)
 		dir_remove(nd, tde);
 	dir_remove(od, ode);
-	if (dir_insert(nd, de)) {
-		/* no table in an empty new_dir and no memory: undo */
-		dir_insert(od, ode);
-		if (tde)
-			dir_insert(nd, tde);
-		unlock_two_dirs(od, nd);
-		kfree(de);
-		return -ENOMEM;
-	}
+	err = dir_insert(nd, de); /* cannot fail: the table exists */
 	unlock_two_dirs(od, nd);
+	if (err)
+		pr_err("tmpfs: rename lost a name (%d)\n", err);
 
 	dir_add_size(old_dir, -TMPFS_BOGO_DIRENT_SIZE);
 	dir_add_size(new_dir, TMPFS_BOGO_DIRENT_SIZE);
