@@ -7,7 +7,9 @@
  * Reads stop at inode->size; a page that is not cached is a hole and reads
  * as zeros without being allocated (a file system with a backing store,
  * ops->read_page, has it read in instead). Writes fetch each page (so a
- * partial-page write keeps the rest of the page), copy, mark it dirty and
+ * partial-page write keeps the rest of the page; a page written whole is
+ * filled straight from the caller, page_cache_write_whole_page), copy,
+ * mark it dirty and
  * extend the size as they go, so a write that fails part way (-ENOSPC on
  * a page) returns the bytes done and leaves size covering exactly them.
  *
@@ -20,6 +22,8 @@
 #include <xdv/errno.h>
 #include <xdv/mm.h>
 #include <xdv/vfs.h>
+
+#include "internal.h"
 
 /* The largest file the page cache serves (Linux's MAX_LFS_FILESIZE). */
 #define PAGE_CACHE_MAX_BYTES ((uint64_t)INT64_MAX)
@@ -130,13 +134,25 @@ ssize_t generic_file_write_iter(struct file *file, struct iov_iter *from, loff_t
 
 		if (n > count - done)
 			n = count - done;
-		err = page_cache_get(cache, index, &page);
-		if (err)
-			break;
-		copied = copy_from_iter((char *)page_cache_page_data(page) + offset, n, from);
-		if (copied)
-			page_cache_mark_dirty(page);
-		page_cache_put(page);
+		if (n == PAGE_SIZE) {
+			/* All of it is new: no need to zero or read it first. */
+			ssize_t r = page_cache_write_whole_page(cache, index, from);
+
+			if (r < 0) {
+				err = (int)r;
+				break;
+			}
+			copied = (size_t)r;
+		} else {
+			err = page_cache_get(cache, index, &page);
+			if (err)
+				break;
+			copied = copy_from_iter((char *)page_cache_page_data(page) + offset, n,
+						from);
+			if (copied)
+				page_cache_mark_dirty(page);
+			page_cache_put(page);
+		}
 		*pos += copied;
 		done += copied;
 		if ((uint64_t)*pos > inode->size)

@@ -16,6 +16,8 @@
 #include <xdv/string.h>
 #include <xdv/vfs.h>
 
+#include "internal.h"
+
 /* A fake backing store: counts charges and writes, fails on request. */
 struct fake_store {
 	struct page_cache cache;
@@ -309,6 +311,56 @@ KTEST(page_cache, page_cache_get_charge_refused_returns_enospc_and_leaks_nothing
 	fill_page(t, s, 5, 1);
 	KTEST_EXPECT_EQ(t, s->charged, 2);
 	store_free(t, s);
+}
+
+KTEST(page_cache, page_cache_write_whole_page_adds_dirty_page_with_data)
+{
+	struct fake_store *s = store_new(&fake_ops, 2);
+	unsigned char *src = kmalloc(PAGE_SIZE, GFP_KERNEL);
+	struct cached_page *page;
+	struct iov_iter it;
+	struct kvec v;
+
+	if (!KTEST_EXPECT(t, s) || !KTEST_EXPECT(t, src))
+		goto out;
+	for (size_t i = 0; i < PAGE_SIZE; i++)
+		src[i] = (unsigned char)(i * 7);
+	v = (struct kvec){ src, PAGE_SIZE };
+	iov_iter_kvec(&it, &v, 1);
+	KTEST_EXPECT_EQ(t, page_cache_write_whole_page(&s->cache, 9, &it), PAGE_SIZE);
+	KTEST_EXPECT_EQ(t, it.count, 0);
+	KTEST_EXPECT_EQ(t, s->charged, 1);
+	KTEST_EXPECT_EQ(t, s->cache.nr_pages, 1);
+	KTEST_EXPECT_EQ(t, s->cache.nr_dirty, 1);
+	page = page_cache_find(&s->cache, 9);
+	if (KTEST_EXPECT(t, page)) {
+		KTEST_EXPECT(t, !memcmp(page_cache_page_data(page), src, PAGE_SIZE));
+		KTEST_EXPECT_EQ(t, page->flags, CPAGE_UPTODATE | CPAGE_DIRTY);
+		page_cache_put(page);
+	}
+	/* Over a cached page: in place, no new charge. */
+	src[0] = 0xab;
+	iov_iter_kvec(&it, &v, 1);
+	KTEST_EXPECT_EQ(t, page_cache_write_whole_page(&s->cache, 9, &it), PAGE_SIZE);
+	KTEST_EXPECT_EQ(t, s->charged, 1);
+	page = page_cache_find(&s->cache, 9);
+	if (KTEST_EXPECT(t, page)) {
+		KTEST_EXPECT_EQ(t, ((unsigned char *)page_cache_page_data(page))[0], 0xab);
+		page_cache_put(page);
+	}
+	/* Refused by charge: nothing added, nothing consumed. */
+	fill_page(t, s, 1, 0);
+	iov_iter_kvec(&it, &v, 1);
+	KTEST_EXPECT_EQ(t, page_cache_write_whole_page(&s->cache, 10, &it), -ENOSPC);
+	KTEST_EXPECT_EQ(t, it.count, PAGE_SIZE);
+	KTEST_EXPECT_EQ(t, s->charged, 2);
+	KTEST_EXPECT_EQ(t, s->cache.nr_pages, 2);
+	page_cache_drop_range(&s->cache, 0, UINT64_MAX);
+	KTEST_EXPECT_EQ(t, s->cache.nr_dirty, 0);
+out:
+	kfree(src);
+	if (s)
+		store_free(t, s);
 }
 
 /* A lookup of a cached page and the put: the read path's fixed cost. */
