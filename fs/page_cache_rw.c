@@ -44,13 +44,15 @@ ssize_t generic_file_read_iter(struct file *file, struct iov_iter *to, loff_t *p
 	struct inode *inode = file->inode;
 	struct page_cache *cache = &inode->data;
 	bool backed = cache->ops && cache->ops->read_page;
-	uint64_t size = inode_size_read(inode);
+	uint64_t size;
 	size_t done = 0;
 	int err = 0;
 
 	if (*pos < 0)
 		return -EINVAL;
-	while (to->count && (uint64_t)*pos < size) {
+	/* The size is looked at again for each page, so a read that races
+	 * with a truncate stops at the new end rather than reading zeros. */
+	while (to->count && (uint64_t)*pos < (size = inode_size_read(inode))) {
 		uint64_t index = (uint64_t)*pos / PAGE_SIZE;
 		size_t offset = (uint64_t)*pos % PAGE_SIZE;
 		size_t n = PAGE_SIZE - offset;
