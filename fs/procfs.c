@@ -11,8 +11,9 @@
  * (procfs_file.c), links give their target at readlink, so "self" names
  * the reader's own pid and "mounts" is "self/mounts", as on Linux.
  *
- * Inodes are made with nlink 0 so the last reference frees them (getattr
- * reports Linux's link counts), and every dentry under a pid directory,
+ * File and link inodes are made with nlink 0 so the last reference frees
+ * them; directories are reused (procfs_get_inode). Every dentry under a
+ * pid directory,
  * and every numeric name in the root (found or not), is DENTRY_NOCACHE:
  * it goes with its last user, so a pid that exits vanishes, and a pid
  * that appears later is not hidden by a cached negative entry. A pid
@@ -37,15 +38,19 @@ static const struct inode_ops procfs_link_iops;
 static const struct inode_ops procfs_file_iops;
 static const struct file_ops procfs_dir_fops;
 
-/* "self": the reader's pid; -ENOENT for the kernel, which has no /proc/0. */
+/*
+ * "self": the reader's pid. The kernel process (pid 0, whose threads are
+ * XDV's kernel threads; Linux gives each kthread a pid of its own) has a
+ * directory /proc/0 that lookup finds but readdir does not list (Linux
+ * lists no pid 0), so that /proc/self and /proc/mounts work from kernel
+ * threads too.
+ */
 static int procfs_link_self(struct process *p, char *buf, size_t len)
 {
 	char tmp[16];
 	pid_t pid = process_pid(process_current());
 	int n;
 
-	if (pid <= 0)
-		return -ENOENT;
 	n = snprintf(tmp, sizeof(tmp), "%d", pid);
 	if ((size_t)n > len)
 		n = (int)len;
@@ -164,34 +169,72 @@ static bool parse_number(const char *name, size_t len, int *out)
 	return true;
 }
 
-/* A new inode of sb showing entry for pid (-1: none) and fd (-1: none),
+/* Fill in what an inode shows: entry for p (NULL: none) and fd (-1: none),
  * owned by the process's credentials when there is one. */
-static struct inode *procfs_make_inode(struct super_block *sb, const struct procfs_entry *entry,
-				       struct process *p, int fd)
+static void procfs_setup_inode(struct inode *inode, const struct procfs_entry *entry,
+			       struct process *p, int fd)
 {
-	struct inode *inode = inode_new(sb, entry->mode);
-
-	if (!inode)
-		return NULL;
 	PI(inode)->entry = entry;
 	PI(inode)->pid = p ? process_pid(p) : -1;
 	PI(inode)->fd = fd;
 	if (p) {
 		struct cred *cred = process_cred(p);
 
+		spin_lock(&inode->attr_lock);
 		inode->uid = cred->euid;
 		inode->gid = cred->egid;
+		spin_unlock(&inode->attr_lock);
 	}
+}
+
+/*
+ * An inode of sb showing entry for p and fd, with a reference.
+ *
+ * Files and links are made afresh with nlink 0, so their last reference
+ * frees them. Directories cannot be: the VFS takes a directory with no
+ * links for a removed one and finds no names in it. So a directory keeps
+ * nlink 1 and is looked for among sb's inodes first and reused: at most
+ * one inode per static directory and two per pid (its directory and fd/),
+ * however often they are looked up.
+ */
+static struct inode *procfs_get_inode(struct super_block *sb, const struct procfs_entry *entry,
+				      struct process *p, int fd)
+{
+	pid_t pid = p ? process_pid(p) : -1;
+	struct inode *inode = NULL;
+
+	if (S_ISDIR(entry->mode)) {
+		spin_lock(&sb->inode_lock);
+		list_for_each(node, &sb->inodes) {
+			struct inode *i = list_entry(node, struct inode, sb_link);
+
+			if (PI(i)->entry == entry && PI(i)->pid == pid) {
+				inode_get(i);
+				inode = i;
+				break;
+			}
+		}
+		spin_unlock(&sb->inode_lock);
+		if (inode) {
+			procfs_setup_inode(inode, entry, p, fd); /* a reused pid: new owner */
+			return inode;
+		}
+	}
+	inode = inode_new(sb, entry->mode);
+	if (!inode)
+		return NULL;
+	procfs_setup_inode(inode, entry, p, fd);
 	if (S_ISDIR(entry->mode)) {
 		inode->iops = &procfs_dir_iops;
 		inode->fops = &procfs_dir_fops;
 	} else if (S_ISLNK(entry->mode)) {
 		inode->iops = &procfs_link_iops;
+		inode->nlink = 0; /* freed with its last reference (getattr shows 1) */
 	} else {
 		inode->iops = &procfs_file_iops;
 		inode->fops = &procfs_file_ops;
+		inode->nlink = 0;
 	}
-	inode->nlink = 0; /* freed with its last reference (getattr shows 1) */
 	return inode;
 }
 
@@ -214,7 +257,7 @@ static const struct procfs_entry *table_find(const struct procfs_entry *table, c
  * (or the inode is not under a pid). */
 static struct process *inode_process(struct inode *inode)
 {
-	return PI(inode)->pid > 0 ? process_find_get(PI(inode)->pid) : NULL;
+	return PI(inode)->pid >= 0 ? process_find_get(PI(inode)->pid) : NULL;
 }
 
 static int procfs_lookup(struct inode *dir, struct dentry *dentry)
@@ -225,7 +268,7 @@ static int procfs_lookup(struct inode *dir, struct dentry *dentry)
 	struct inode *inode = NULL;
 	int number;
 
-	if (pi->pid > 0) {
+	if (pi->pid >= 0) {
 		dentry_set_nocache(dentry); /* it must not pin the pid directory */
 		p = inode_process(dir);
 		if (!p)
@@ -237,18 +280,18 @@ static int procfs_lookup(struct inode *dir, struct dentry *dentry)
 
 		if (parse_number(dentry->name, dentry->name_len, &number) &&
 		    procfs_link_fd(p, number, &c, 1) >= 0)
-			inode = procfs_make_inode(dir->sb, &fd_link_entry, p, number);
+			inode = procfs_get_inode(dir->sb, &fd_link_entry, p, number);
 		else
 			goto out; /* negative */
 	} else if ((entry = table_find(pi->entry->children, dentry->name, dentry->name_len))) {
-		inode = procfs_make_inode(dir->sb, entry, p, -1);
+		inode = procfs_get_inode(dir->sb, entry, p, -1);
 	} else if (pi->entry->kind == PROCFS_DIR_ROOT &&
 		   parse_number(dentry->name, dentry->name_len, &number)) {
 		dentry_set_nocache(dentry); /* found or not, never cached */
-		p = number > 0 ? process_find_get(number) : NULL;
+		p = process_find_get(number); /* 0: the kernel, unlisted */
 		if (!p)
 			goto out;
-		inode = procfs_make_inode(dir->sb, &pid_dir_entry, p, -1);
+		inode = procfs_get_inode(dir->sb, &pid_dir_entry, p, -1);
 	} else {
 		goto out;
 	}
@@ -270,7 +313,7 @@ static int procfs_readlink(struct inode *inode, char *buf, size_t len)
 	struct process *p = NULL;
 	int n;
 
-	if (pi->pid > 0) {
+	if (pi->pid >= 0) {
 		p = inode_process(inode);
 		if (!p)
 			return -ENOENT;
@@ -337,7 +380,7 @@ static int procfs_iterate(struct file *file, struct dir_context *ctx)
 
 	if (!dir_emit_dots(file, ctx))
 		return 0;
-	if (pi->pid > 0) {
+	if (pi->pid >= 0) {
 		p = inode_process(dir);
 		if (!p)
 			return -ENOENT;
@@ -406,10 +449,9 @@ static int procfs_mount(struct fs_type *type, const char *source, unsigned long 
 	sb->magic = PROC_SUPER_MAGIC;
 	sb->block_size = PAGE_SIZE;
 	sb->flags = flags & SB_RDONLY;
-	root = procfs_make_inode(sb, &root_entry, NULL, -1);
+	root = procfs_get_inode(sb, &root_entry, NULL, -1);
 	if (!root)
 		goto out_kill;
-	root->nlink = 1; /* the root lives as long as the super block */
 	sb->root = d_make_root(root);
 	if (!sb->root)
 		goto out_kill;

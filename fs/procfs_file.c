@@ -69,7 +69,7 @@ static int procfs_file_open(struct inode *inode, struct file *file)
 	size_t len;
 	int err;
 
-	if (pi->pid > 0) {
+	if (pi->pid >= 0) {
 		p = process_find_get(pi->pid);
 		if (!p)
 			return -ENOENT; /* the process has gone since the lookup */

@@ -101,7 +101,8 @@ int procfs_show_meminfo(struct seq_buf *m, struct process *p)
 	meminfo_pages(m, "VmallocUsed", 0);
 	meminfo_pages(m, "VmallocChunk", 0);
 	meminfo_kb(m, "Percpu", (uint64_t)nr_cpus * sizeof(struct percpu) / 1024);
-	meminfo_pages(m, "HardwareCorrupted", 0);
+	/* Linux's one line with its own format (the name is too long). */
+	seq_printf(m, "HardwareCorrupted: %5u kB\n", 0u);
 	meminfo_pages(m, "AnonHugePages", 0);
 	meminfo_pages(m, "ShmemHugePages", 0);
 	meminfo_pages(m, "ShmemPmdMapped", 0);
