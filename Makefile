@@ -58,7 +58,8 @@ UNIT_KERNEL_SRCS := kernel/format.c kernel/strlcpy.c kernel/cmdline.c boot/multi
 	kernel/log_ring.c kernel/printk.c kernel/console.c drivers/textgrid.c \
 	memory/buddy.c memory/memmap.c memory/slab.c memory/slab_debug.c memory/kmalloc.c \
 	cpu/acpi_tables.c cpu/acpi_madt.c cpu/acpi_aml.c cpu/mptable.c cpu/cpufeature_decode.c \
-	drivers/rtc_time.c kernel/crng.c process/prio_array.c kernel/lockdep_graph.c
+	drivers/rtc_time.c kernel/crng.c process/prio_array.c kernel/lockdep_graph.c \
+	fs/cpio.c
 UNIT_TEST_SRCS   := $(sort $(wildcard tests/unit/*.c tests/unit/*/*.c))
 UNIT_OBJS := $(UNIT_KERNEL_SRCS:%.c=$(BUILD)/host/%.o) $(UNIT_TEST_SRCS:%.c=$(BUILD)/host/%.o)
 UNIT_BIN  := $(BUILD)/unit/xdv-unit
@@ -168,9 +169,15 @@ $(BUILD)/host/%.o: %.c
 	@$(if $(Q),echo "  HOSTCC  $<")
 	$(Q)$(HOSTCC) $(HOST_CFLAGS) -c $< -o $@
 
-$(UNIT_BIN): $(UNIT_OBJS)
+# Archives written by the host's cpio for tests/unit/fs/test_cpio.c.
+CPIO_FIXTURES := $(abspath $(BUILD)/unit/cpio-fixtures)
+$(BUILD)/host/tests/unit/fs/test_cpio.o: HOST_CFLAGS += -DCPIO_FIXTURES='"$(CPIO_FIXTURES)"'
+$(CPIO_FIXTURES)/newc.cpio: tests/unit/fs/make-cpio-fixtures.sh
+	$(Q)tests/unit/fs/make-cpio-fixtures.sh $(CPIO_FIXTURES)
+
+$(UNIT_BIN): $(UNIT_OBJS) $(CPIO_FIXTURES)/newc.cpio
 	@mkdir -p $(@D)
-	$(Q)$(HOSTCC) $(HOST_CFLAGS) -o $@ $^ -lcriterion
+	$(Q)$(HOSTCC) $(HOST_CFLAGS) -o $@ $(UNIT_OBJS) -lcriterion
 
 unit: $(UNIT_BIN)
 	$(UNIT_BIN)
