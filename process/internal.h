@@ -17,6 +17,7 @@
 #include <xdv/percpu.h>
 #include <xdv/sched.h>
 #include <xdv/spinlock.h>
+#include <xdv/vfs.h>
 #include "prio_array.h"
 
 #define THREAD_NAME_MAX 16
@@ -83,6 +84,12 @@ struct process {
 	int refs;                      /* atomic: its threads, and its parent until reaped */
 	struct wait_queue child_exit;  /* its threads wait here for children */
 	void *address_space;           /* NULL: kernel only (user space comes later) */
+
+	/* File-system state (fs/): copied from the parent at creation,
+	 * fs and files released when the last thread exits. */
+	struct cred cred;              /* changed only by the process itself */
+	struct fs_context *fs;         /* root, cwd, umask; NULL before vfs_init */
+	struct fd_table *files;        /* descriptors; NULL before vfs_init */
 };
 
 struct runqueue {

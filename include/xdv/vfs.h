@@ -474,6 +474,18 @@ struct fs_context {
 };
 
 struct fs_context *fs_context_current(void);
+/*
+ * A process's credentials, file-system context and descriptor table
+ * (process/process.c; NULL for a process made before vfs_init, and the
+ * context and table once its last thread has exited). A child made by
+ * process_create gets copies of its parent's (fork semantics).
+ */
+struct process;
+struct cred *process_cred(struct process *p);
+struct fs_context *process_fs_context(struct process *p);
+struct fd_table *process_fd_table(struct process *p);
+/* Give p (the kernel process, at vfs_init) its context and table. */
+void process_set_fs(struct process *p, struct fs_context *fs, struct fd_table *files);
 struct fs_context *fs_context_clone(struct fs_context *fs); /* fork; NULL: -ENOMEM */
 void fs_context_put(struct fs_context *fs);
 
