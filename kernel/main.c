@@ -42,6 +42,7 @@ __noreturn void kernel_main(paddr_t boot_info_phys)
 	acpi_start_cpus();                /* every other CPU in the MADT */
 	workqueue_init();                 /* a kworker thread per CPU */
 	vfs_init();                       /* tmpfs root, initramfs, /dev, /proc */
+	vfs_list_requested();             /* vfs_list=PATH: print that tree */
 
 	initialized_print();              /* "XDV Kernel v0.2 initialized" */
 	ktest_run_requested();            /* ktest on the command line */
