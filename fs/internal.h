@@ -34,6 +34,8 @@ void initramfs_unpack_all(void);
  */
 int tmpfs_make_sb(struct fs_type *type, unsigned long flags, const char *options,
 		  struct super_block **out);
+/* Free a super block made by tmpfs_make_sb (devtmpfs's kill_sb calls it). */
+void tmpfs_kill_sb(struct super_block *sb);
 
 /* ---- device nodes ----------------------------------------------------------- */
 /*

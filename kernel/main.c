@@ -41,6 +41,7 @@ __noreturn void kernel_main(paddr_t boot_info_phys)
 	sched_init();                     /* boot and idle threads: may sleep now */
 	acpi_start_cpus();                /* every other CPU in the MADT */
 	workqueue_init();                 /* a kworker thread per CPU */
+	loadavg_init();                   /* /proc/loadavg's 5 s sampling timer */
 	vfs_init();                       /* tmpfs root, initramfs, /dev, /proc */
 	vfs_list_requested();             /* vfs_list=PATH: print that tree */
 

@@ -70,6 +70,7 @@ enum process_state {
 struct process {
 	pid_t pid;
 	char name[THREAD_NAME_MAX];
+	uint64_t start_ns;             /* created, time_since_boot_ns() */
 	struct list_node table_link;   /* the pid hash, under process_table_lock */
 
 	struct spinlock lock;          /* guards the fields below */
@@ -164,6 +165,9 @@ int process_add_thread(struct process *p, struct thread *t); /* -EINVAL: exiting
 void process_get(struct process *p);
 void process_put(struct process *p);
 void process_init(void);
+/* The tree lock, for walking parents and children (process_info.c). */
+uint64_t process_tree_lock(void);
+void process_tree_unlock(uint64_t flags);
 
 /* ---- pid.c ---- */
 int pid_alloc(void);          /* a free id, or -EAGAIN */

@@ -50,3 +50,9 @@ void pid_free(pid_t pid)
 	pid_used[pid / 64] &= ~(1ULL << (pid % 64));
 	spin_unlock_irqrestore(&pid_lock, flags);
 }
+
+/* The id handed out last, for /proc/loadavg's last_pid. */
+pid_t pid_last_allocated(void)
+{
+	return (pid_t)__atomic_load_n(&pid_last, __ATOMIC_RELAXED);
+}

@@ -18,6 +18,7 @@
 #include <xdv/mm.h>
 #include <xdv/panic.h>
 #include <xdv/string.h>
+#include <xdv/time.h>
 #include "internal.h"
 
 static struct spinlock tree_lock = SPINLOCK_INIT("process_tree");
@@ -34,6 +35,7 @@ static void process_setup(struct process *p, const char *name)
 	wait_queue_init(&p->child_exit, "child_exit");
 	p->state = PROCESS_ALIVE;
 	p->refs = 1;
+	p->start_ns = time_since_boot_ns();
 }
 
 void process_init(void)
@@ -310,4 +312,15 @@ pid_t process_wait(pid_t pid, int *status, unsigned flags)
 	}
 	wait_finish(&me->child_exit, &e);
 	return result;
+}
+
+/* tree_lock for process_info.c, which walks the tree for /proc. */
+uint64_t process_tree_lock(void)
+{
+	return spin_lock_irqsave(&tree_lock);
+}
+
+void process_tree_unlock(uint64_t flags)
+{
+	spin_unlock_irqrestore(&tree_lock, flags);
 }
