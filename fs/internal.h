@@ -45,3 +45,11 @@ void tmpfs_kill_sb(struct super_block *sb);
  */
 int chrdev_open(struct inode *inode, struct file *file);
 int blkdev_open(struct inode *inode, struct file *file);
+
+/* ---- initramfs (initramfs.c, vfs_list.c) -------------------------------- */
+/*
+ * The init program chosen after unpacking (rdinit=, default /init; else
+ * init=; else /sbin/init, /etc/init, /bin/init, /bin/sh), for the first
+ * user process. Return: its path, or NULL when none was found.
+ */
+const char *initramfs_init_path(void);
