@@ -34,6 +34,8 @@ void initramfs_unpack_all(void);
  */
 int tmpfs_make_sb(struct fs_type *type, unsigned long flags, const char *options,
 		  struct super_block **out);
+/* Free a super block made by tmpfs_make_sb (devtmpfs's kill_sb calls it). */
+void tmpfs_kill_sb(struct super_block *sb);
 
 /* ---- device nodes ----------------------------------------------------------- */
 /*
@@ -43,3 +45,11 @@ int tmpfs_make_sb(struct fs_type *type, unsigned long flags, const char *options
  */
 int chrdev_open(struct inode *inode, struct file *file);
 int blkdev_open(struct inode *inode, struct file *file);
+
+/* ---- initramfs (initramfs.c, vfs_list.c) -------------------------------- */
+/*
+ * The init program chosen after unpacking (rdinit=, default /init; else
+ * init=; else /sbin/init, /etc/init, /bin/init, /bin/sh), for the first
+ * user process. Return: its path, or NULL when none was found.
+ */
+const char *initramfs_init_path(void);

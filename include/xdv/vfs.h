@@ -750,3 +750,6 @@ void devices_for_each(bool block, void (*fn)(unsigned major, const char *name, v
  * on /dev and proc on /proc. Context: boot, may sleep, once.
  */
 void vfs_init(void);
+/* vfs_list=PATH: print the tree under PATH, sorted (fs/vfs_list.c, for
+ * the system test). Context: boot, after vfs_init, may sleep. */
+void vfs_list_requested(void);

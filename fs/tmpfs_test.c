@@ -1,0 +1,789 @@
+// SPDX-License-Identifier: MIT
+/*
+ * In-kernel tests of tmpfs (suite "tmpfs"), through the VFS kernel API the
+ * way a program would use it: each test mounts a fresh tmpfs with the
+ * options it needs on a directory of its own, checks what stat, statfs,
+ * read, getdents and the errors say against Linux tmpfs's behaviour, and
+ * unmounts it. The option parser is also tested alone.
+ *
+ * Locks: none of their own; the tests run one at a time (the concurrent
+ * one starts its own threads and joins them).
+ */
+#include <xdv/errno.h>
+#include <xdv/ktest.h>
+#include <xdv/mm.h>
+#include <xdv/percpu.h>
+#include <xdv/printk.h>
+#include <xdv/sched.h>
+#include <xdv/string.h>
+
+#include "internal.h"
+#include "tmpfs.h"
+
+/* ---- helpers ----------------------------------------------------------------- */
+
+/* Make dir and mount a tmpfs with opts on it. Return: 0 or -errno. */
+static int mount_fresh(const char *dir, const char *opts)
+{
+	int err = vfs_mkdirat(AT_FDCWD, dir, 0755);
+
+	if (err && err != -EEXIST)
+		return err;
+	return vfs_mount("tmpfs", dir, "tmpfs", 0, opts);
+}
+
+static void umount_fresh(struct ktest *t, const char *dir)
+{
+	KTEST_EXPECT_EQ(t, vfs_umount(dir, 0), 0);
+	KTEST_EXPECT_EQ(t, vfs_unlinkat(AT_FDCWD, dir, AT_REMOVEDIR), 0);
+}
+
+/* Create (or truncate) name and write len bytes of buf at pos. Return:
+ * the byte count written or -errno. */
+static ssize_t write_file(const char *name, const void *buf, size_t len, loff_t pos)
+{
+	struct file *f;
+	ssize_t n;
+	int err = vfs_open(name, O_WRONLY | O_CREAT, 0644, &f);
+
+	if (err)
+		return err;
+	n = kernel_write(f, buf, len, &pos);
+	file_put(f);
+	return n;
+}
+
+static ssize_t read_file(const char *name, void *buf, size_t len, loff_t pos)
+{
+	struct file *f;
+	ssize_t n;
+	int err = vfs_open(name, O_RDONLY, 0, &f);
+
+	if (err)
+		return err;
+	n = kernel_read(f, buf, len, &pos);
+	file_put(f);
+	return n;
+}
+
+static struct kstat stat_of(const char *name)
+{
+	struct kstat st;
+
+	memset(&st, 0, sizeof(st));
+	if (vfs_statat(AT_FDCWD, name, AT_SYMLINK_NOFOLLOW, &st))
+		st.mode = 0; /* the caller's checks then fail */
+	return st;
+}
+
+static uint64_t bfree_of(const char *name)
+{
+	struct kstatfs sf;
+
+	if (vfs_statfs(name, &sf))
+		return UINT64_MAX;
+	return sf.bfree;
+}
+
+static bool all_bytes(const uint8_t *p, size_t len, uint8_t v)
+{
+	for (size_t i = 0; i < len; i++)
+		if (p[i] != v)
+			return false;
+	return true;
+}
+
+/* ---- options ----------------------------------------------------------------- */
+
+KTEST(tmpfs, parse_options_linux_suffixes_parsed)
+{
+	struct tmpfs_options o;
+
+	KTEST_EXPECT_EQ(t, tmpfs_parse_options(NULL, 1000, &o), 0);
+	KTEST_EXPECT_EQ(t, o.blocks, 500);
+	KTEST_EXPECT_EQ(t, o.inodes, 500);
+	KTEST_EXPECT_EQ(t, o.mode, 01777);
+	KTEST_EXPECT_EQ(t, o.seen, 0);
+
+	KTEST_EXPECT_EQ(t, tmpfs_parse_options("size=64m,nr_inodes=2k,mode=0755,uid=1000,gid=50",
+					       1000, &o), 0);
+	KTEST_EXPECT_EQ(t, o.blocks, (64u << 20) / PAGE_SIZE);
+	KTEST_EXPECT_EQ(t, o.inodes, 2048);
+	KTEST_EXPECT_EQ(t, o.mode, 0755);
+	KTEST_EXPECT_EQ(t, o.uid, 1000);
+	KTEST_EXPECT_EQ(t, o.gid, 50);
+
+	KTEST_EXPECT_EQ(t, tmpfs_parse_options("size=10%", 1000, &o), 0);
+	KTEST_EXPECT_EQ(t, o.blocks, 100);
+	KTEST_EXPECT_EQ(t, tmpfs_parse_options("size=1", 1000, &o), 0);
+	KTEST_EXPECT_EQ(t, o.blocks, 1); /* rounded up to a page */
+	KTEST_EXPECT_EQ(t, tmpfs_parse_options("size=1G", 1000, &o), 0);
+	KTEST_EXPECT_EQ(t, o.blocks, (1u << 30) / PAGE_SIZE);
+	KTEST_EXPECT_EQ(t, tmpfs_parse_options("size=0x2000,,nr_blocks=3", 1000, &o), 0);
+	KTEST_EXPECT_EQ(t, o.blocks, 3);
+	KTEST_EXPECT_EQ(t, tmpfs_parse_options("size=0", 1000, &o), 0);
+	KTEST_EXPECT_EQ(t, o.blocks, 0); /* unlimited */
+	KTEST_EXPECT_EQ(t, o.seen, TMPFS_SEEN_BLOCKS);
+}
+
+KTEST(tmpfs, parse_options_bad_values_einval)
+{
+	static const char *const bad[] = {
+		"size", "size=", "size=12q", "size=5%%", "nr_inodes=10%", "mode=8",
+		"mode=", "uid=-1", "uid=4294967295", "gid=x", "huge=always",
+		"size=99999999999999999999", "size=16e", "nr_inodes=1k2",
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+		struct tmpfs_options o;
+
+		if (!KTEST_EXPECT_EQ(t, tmpfs_parse_options(bad[i], 1000, &o), -EINVAL))
+			ktest_note(t, "accepted: \"%s\"", bad[i]);
+	}
+}
+
+/* ---- statfs, limits ------------------------------------------------------------- */
+
+KTEST(tmpfs, statfs_fresh_mount_reports_limits)
+{
+	const char *dir = "/ktmpfs_statfs";
+	struct kstatfs sf;
+	struct kstat st;
+
+	if (!KTEST_EXPECT_EQ(t, mount_fresh(dir, "size=1m,nr_inodes=10,mode=700,uid=7"), 0))
+		return;
+	KTEST_EXPECT_EQ(t, vfs_statfs(dir, &sf), 0);
+	KTEST_EXPECT_EQ(t, sf.type, TMPFS_MAGIC);
+	KTEST_EXPECT_EQ(t, sf.bsize, 4096);
+	KTEST_EXPECT_EQ(t, sf.namelen, 255);
+	KTEST_EXPECT_EQ(t, sf.blocks, 256);
+	KTEST_EXPECT_EQ(t, sf.bfree, 256);
+	KTEST_EXPECT_EQ(t, sf.bavail, 256);
+	KTEST_EXPECT_EQ(t, sf.files, 10);
+	KTEST_EXPECT_EQ(t, sf.ffree, 9); /* the root is one */
+	st = stat_of(dir);
+	KTEST_EXPECT_EQ(t, st.mode, S_IFDIR | 0700);
+	KTEST_EXPECT_EQ(t, st.uid, 7);
+	KTEST_EXPECT_EQ(t, st.nlink, 2);
+	KTEST_EXPECT_EQ(t, st.size, 40);
+	umount_fresh(t, dir);
+}
+
+KTEST(tmpfs, write_past_size_limit_short_then_enospc)
+{
+	const char *dir = "/ktmpfs_enospc";
+	const char *name = "/ktmpfs_enospc/f";
+	size_t len = 100 * 1024;
+	uint8_t *buf = kmalloc(len, GFP_KERNEL);
+	struct kstat st;
+
+	if (!KTEST_EXPECT(t, buf))
+		return;
+	if (!KTEST_EXPECT_EQ(t, mount_fresh(dir, "size=64k"), 0))
+		goto out_buf;
+	for (size_t i = 0; i < len; i++)
+		buf[i] = (uint8_t)(i * 7 + 3);
+	/* 16 pages fit: the write is cut there, as Linux's */
+	KTEST_EXPECT_EQ(t, write_file(name, buf, len, 0), 64 * 1024);
+	KTEST_EXPECT_EQ(t, write_file(name, buf, 10, 64 * 1024), -ENOSPC);
+	KTEST_EXPECT_EQ(t, bfree_of(dir), 0);
+	st = stat_of(name);
+	KTEST_EXPECT_EQ(t, st.size, 64 * 1024);
+	KTEST_EXPECT_EQ(t, st.blocks, 16 * 8);
+	/* what went in is there, byte for byte */
+	memset(buf, 0, len);
+	KTEST_EXPECT_EQ(t, read_file(name, buf, len, 0), 64 * 1024);
+	bool same = true;
+	for (size_t i = 0; i < 64 * 1024; i++)
+		same &= buf[i] == (uint8_t)(i * 7 + 3);
+	KTEST_EXPECT(t, same);
+	/* a rewrite inside the file needs no new page */
+	KTEST_EXPECT_EQ(t, write_file(name, buf, 4096, 4096), 4096);
+	/* unlink gives every page back */
+	KTEST_EXPECT_EQ(t, vfs_unlinkat(AT_FDCWD, name, 0), 0);
+	KTEST_EXPECT_EQ(t, bfree_of(dir), 16);
+	KTEST_EXPECT_EQ(t, write_file(name, buf, 4096, 0), 4096);
+	KTEST_EXPECT_EQ(t, bfree_of(dir), 15);
+	umount_fresh(t, dir);
+out_buf:
+	kfree(buf);
+}
+
+KTEST(tmpfs, create_past_nr_inodes_enospc)
+{
+	const char *dir = "/ktmpfs_inodes";
+	struct kstatfs sf;
+	struct file *f;
+
+	if (!KTEST_EXPECT_EQ(t, mount_fresh(dir, "nr_inodes=4"), 0))
+		return;
+	KTEST_EXPECT_EQ(t, write_file("/ktmpfs_inodes/a", "a", 1, 0), 1);
+	KTEST_EXPECT_EQ(t, vfs_mkdirat(AT_FDCWD, "/ktmpfs_inodes/d", 0755), 0);
+	/* a hard link counts too, as Linux's */
+	KTEST_EXPECT_EQ(t, vfs_linkat(AT_FDCWD, "/ktmpfs_inodes/a", AT_FDCWD,
+				      "/ktmpfs_inodes/b", 0), 0);
+	KTEST_EXPECT_EQ(t, vfs_statfs(dir, &sf), 0);
+	KTEST_EXPECT_EQ(t, sf.ffree, 0);
+	KTEST_EXPECT_EQ(t, vfs_open("/ktmpfs_inodes/c", O_WRONLY | O_CREAT, 0644, &f), -ENOSPC);
+	KTEST_EXPECT_EQ(t, vfs_symlinkat("a", AT_FDCWD, "/ktmpfs_inodes/s"), -ENOSPC);
+	KTEST_EXPECT_EQ(t, vfs_mkdirat(AT_FDCWD, "/ktmpfs_inodes/e", 0755), -ENOSPC);
+	/* the failed creates left no name behind */
+	KTEST_EXPECT_EQ(t, stat_of("/ktmpfs_inodes").size, 40 + 3 * 20);
+	KTEST_EXPECT_EQ(t, vfs_unlinkat(AT_FDCWD, "/ktmpfs_inodes/b", 0), 0);
+	KTEST_EXPECT_EQ(t, vfs_statfs(dir, &sf), 0);
+	KTEST_EXPECT_EQ(t, sf.ffree, 1);
+	KTEST_EXPECT_EQ(t, vfs_symlinkat("a", AT_FDCWD, "/ktmpfs_inodes/s"), 0);
+	KTEST_EXPECT_EQ(t, vfs_unlinkat(AT_FDCWD, "/ktmpfs_inodes/s", 0), 0);
+	KTEST_EXPECT_EQ(t, vfs_unlinkat(AT_FDCWD, "/ktmpfs_inodes/a", 0), 0);
+	KTEST_EXPECT_EQ(t, vfs_unlinkat(AT_FDCWD, "/ktmpfs_inodes/d", AT_REMOVEDIR), 0);
+	KTEST_EXPECT_EQ(t, vfs_statfs(dir, &sf), 0);
+	KTEST_EXPECT_EQ(t, sf.ffree, 3);
+	umount_fresh(t, dir);
+}
+
+KTEST(tmpfs, remount_size_below_use_einval)
+{
+	const char *dir = "/ktmpfs_remount";
+	char page[4096];
+	struct kstatfs sf;
+
+	if (!KTEST_EXPECT_EQ(t, mount_fresh(dir, "size=64k"), 0))
+		return;
+	memset(page, 0x5a, sizeof(page));
+	for (loff_t off = 0; off < 8 * 4096; off += 4096)
+		KTEST_EXPECT_EQ(t, write_file("/ktmpfs_remount/f", page, 4096, off), 4096);
+	KTEST_EXPECT_EQ(t, vfs_mount(NULL, dir, NULL, MS_REMOUNT, "size=16k"), -EINVAL);
+	KTEST_EXPECT_EQ(t, vfs_mount(NULL, dir, NULL, MS_REMOUNT, "size=128k"), 0);
+	KTEST_EXPECT_EQ(t, vfs_statfs(dir, &sf), 0);
+	KTEST_EXPECT_EQ(t, sf.blocks, 32);
+	KTEST_EXPECT_EQ(t, sf.bfree, 24);
+	/* mode= is ignored on remount, as Linux */
+	KTEST_EXPECT_EQ(t, vfs_mount(NULL, dir, NULL, MS_REMOUNT, "mode=700"), 0);
+	KTEST_EXPECT_EQ(t, stat_of(dir).mode, S_IFDIR | 01777);
+	KTEST_EXPECT_EQ(t, vfs_mount(NULL, dir, NULL, MS_REMOUNT, "bogus=1"), -EINVAL);
+	KTEST_EXPECT_EQ(t, vfs_unlinkat(AT_FDCWD, "/ktmpfs_remount/f", 0), 0);
+	umount_fresh(t, dir);
+}
+
+KTEST(tmpfs, show_options_non_defaults_only)
+{
+	const char *dir = "/ktmpfs_show";
+	struct path p;
+	struct seq_buf m;
+	char buf[128];
+
+	if (!KTEST_EXPECT_EQ(t, mount_fresh(dir, "size=64k,nr_inodes=10,mode=700,gid=5"), 0))
+		return;
+	if (KTEST_EXPECT_EQ(t, vfs_lookup(dir, LOOKUP_FOLLOW, &p), 0)) {
+		struct super_block *sb = p.dentry->sb;
+
+		seq_buf_init(&m, buf, sizeof(buf));
+		sb->ops->show_options(&m, sb);
+		buf[MIN(m.len, sizeof(buf) - 1)] = '\0';
+		KTEST_EXPECT_STREQ(t, buf, ",size=64k,nr_inodes=10,mode=700,gid=5");
+		path_put(&p);
+	}
+	umount_fresh(t, dir);
+}
+
+/* ---- files ------------------------------------------------------------------- */
+
+KTEST(tmpfs, truncate_shrink_zeroes_tail_and_frees_pages)
+{
+	const char *dir = "/ktmpfs_trunc";
+	const char *name = "/ktmpfs_trunc/f";
+	uint8_t *buf = kmalloc(32768, GFP_KERNEL);
+	struct kstat st;
+
+	if (!KTEST_EXPECT(t, buf))
+		return;
+	if (!KTEST_EXPECT_EQ(t, mount_fresh(dir, "size=1m"), 0))
+		goto out_buf;
+	memset(buf, 0xab, 32768);
+	KTEST_EXPECT_EQ(t, write_file(name, buf, 32768, 0), 32768);
+	KTEST_EXPECT_EQ(t, bfree_of(dir), 256 - 8);
+	KTEST_EXPECT_EQ(t, vfs_truncate(name, 5000), 0);
+	st = stat_of(name);
+	KTEST_EXPECT_EQ(t, st.size, 5000);
+	KTEST_EXPECT_EQ(t, st.blocks, 2 * 8);
+	KTEST_EXPECT_EQ(t, bfree_of(dir), 256 - 2);
+	/* extend: sparse, no page more; the old tail reads as zeros */
+	KTEST_EXPECT_EQ(t, vfs_truncate(name, 1 << 20), 0);
+	st = stat_of(name);
+	KTEST_EXPECT_EQ(t, st.size, 1 << 20);
+	KTEST_EXPECT_EQ(t, st.blocks, 2 * 8);
+	memset(buf, 0x11, 32768);
+	KTEST_EXPECT_EQ(t, read_file(name, buf, 32768, 0), 32768);
+	KTEST_EXPECT(t, all_bytes(buf, 5000, 0xab));
+	KTEST_EXPECT(t, all_bytes(buf + 5000, 32768 - 5000, 0));
+	KTEST_EXPECT_EQ(t, read_file(name, buf, 100, (1 << 20) - 50), 50);
+	KTEST_EXPECT(t, all_bytes(buf, 50, 0));
+	KTEST_EXPECT_EQ(t, vfs_truncate(name, 0), 0);
+	KTEST_EXPECT_EQ(t, stat_of(name).blocks, 0);
+	KTEST_EXPECT_EQ(t, bfree_of(dir), 256);
+	KTEST_EXPECT_EQ(t, vfs_truncate(dir, 0), -EISDIR);
+	KTEST_EXPECT_EQ(t, vfs_unlinkat(AT_FDCWD, name, 0), 0);
+	umount_fresh(t, dir);
+out_buf:
+	kfree(buf);
+}
+
+KTEST(tmpfs, fallocate_modes_allocate_keep_size_punch)
+{
+	const char *dir = "/ktmpfs_falloc";
+	const char *name = "/ktmpfs_falloc/f";
+	uint8_t *buf = kmalloc(4 * 4096, GFP_KERNEL);
+	struct file *f;
+	struct kstat st;
+
+	if (!KTEST_EXPECT(t, buf))
+		return;
+	if (!KTEST_EXPECT_EQ(t, mount_fresh(dir, "size=64k"), 0))
+		goto out_buf;
+	if (!KTEST_EXPECT_EQ(t, vfs_open(name, O_RDWR | O_CREAT, 0644, &f), 0))
+		goto out_umount;
+	KTEST_EXPECT_EQ(t, vfs_fallocate(f, FALLOC_FL_KEEP_SIZE, 0, 3 * 4096), 0);
+	st = stat_of(name);
+	KTEST_EXPECT_EQ(t, st.size, 0);
+	KTEST_EXPECT_EQ(t, st.blocks, 3 * 8);
+	KTEST_EXPECT_EQ(t, vfs_fallocate(f, 0, 100, 10000), 0);
+	st = stat_of(name);
+	KTEST_EXPECT_EQ(t, st.size, 10100);
+	KTEST_EXPECT_EQ(t, st.blocks, 3 * 8);
+	/* more than is free: refused whole, nothing taken */
+	KTEST_EXPECT_EQ(t, vfs_fallocate(f, 0, 0, 17 * 4096), -ENOSPC);
+	KTEST_EXPECT_EQ(t, stat_of(name).size, 10100);
+	KTEST_EXPECT_EQ(t, bfree_of(dir), 13);
+	KTEST_EXPECT_EQ(t, vfs_fallocate(f, FALLOC_FL_PUNCH_HOLE, 0, 10), -EOPNOTSUPP);
+	KTEST_EXPECT_EQ(t, vfs_fallocate(f, 0x40, 0, 10), -EOPNOTSUPP);
+	KTEST_EXPECT_EQ(t, vfs_fallocate(f, 0, 0, 0), -EINVAL);
+
+	/* punch [1000, 9292): page 1 goes, pages 0 and 2 are zeroed in part */
+	memset(buf, 0xaa, 4 * 4096);
+	loff_t pos = 0;
+	KTEST_EXPECT_EQ(t, kernel_write(f, buf, 4 * 4096, &pos), 4 * 4096);
+	KTEST_EXPECT_EQ(t, stat_of(name).blocks, 4 * 8);
+	KTEST_EXPECT_EQ(t, vfs_fallocate(f, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
+					 1000, 8292), 0);
+	st = stat_of(name);
+	KTEST_EXPECT_EQ(t, st.size, 4 * 4096);
+	KTEST_EXPECT_EQ(t, st.blocks, 3 * 8);
+	pos = 0;
+	KTEST_EXPECT_EQ(t, kernel_read(f, buf, 4 * 4096, &pos), 4 * 4096);
+	KTEST_EXPECT(t, all_bytes(buf, 1000, 0xaa));
+	KTEST_EXPECT(t, all_bytes(buf + 1000, 8292, 0));
+	KTEST_EXPECT(t, all_bytes(buf + 9292, 4 * 4096 - 9292, 0xaa));
+	/* a punch inside one page drops nothing */
+	KTEST_EXPECT_EQ(t, vfs_fallocate(f, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
+					 12288 + 10, 20), 0);
+	KTEST_EXPECT_EQ(t, stat_of(name).blocks, 3 * 8);
+	pos = 12288;
+	KTEST_EXPECT_EQ(t, kernel_read(f, buf, 4096, &pos), 4096);
+	KTEST_EXPECT(t, all_bytes(buf, 10, 0xaa));
+	KTEST_EXPECT(t, all_bytes(buf + 10, 20, 0));
+	KTEST_EXPECT(t, all_bytes(buf + 30, 4096 - 30, 0xaa));
+	KTEST_EXPECT_EQ(t, bfree_of(dir), 16 - 3);
+	file_put(f);
+	KTEST_EXPECT_EQ(t, vfs_unlinkat(AT_FDCWD, name, 0), 0);
+	KTEST_EXPECT_EQ(t, bfree_of(dir), 16);
+out_umount:
+	umount_fresh(t, dir);
+out_buf:
+	kfree(buf);
+}
+
+KTEST(tmpfs, llseek_data_hole_sparse_file_found)
+{
+	const char *dir = "/ktmpfs_seek";
+	const char *name = "/ktmpfs_seek/f";
+	struct file *f;
+
+	if (!KTEST_EXPECT_EQ(t, mount_fresh(dir, NULL), 0))
+		return;
+	KTEST_EXPECT_EQ(t, write_file(name, "x", 1, 10), 1);
+	KTEST_EXPECT_EQ(t, write_file(name, "y", 1, (1 << 20) + 5), 1);
+	if (KTEST_EXPECT_EQ(t, vfs_open(name, O_RDONLY, 0, &f), 0)) {
+		KTEST_EXPECT_EQ(t, vfs_llseek(f, 0, SEEK_DATA), 0);
+		KTEST_EXPECT_EQ(t, vfs_llseek(f, 0, SEEK_HOLE), 4096);
+		KTEST_EXPECT_EQ(t, vfs_llseek(f, 5000, SEEK_DATA), 1 << 20);
+		KTEST_EXPECT_EQ(t, f->pos, 1 << 20);
+		KTEST_EXPECT_EQ(t, vfs_llseek(f, 5000, SEEK_HOLE), 5000);
+		KTEST_EXPECT_EQ(t, vfs_llseek(f, (1 << 20) + 1, SEEK_HOLE), (1 << 20) + 6);
+		KTEST_EXPECT_EQ(t, vfs_llseek(f, (1 << 20) + 6, SEEK_DATA), -ENXIO);
+		KTEST_EXPECT_EQ(t, vfs_llseek(f, -1, SEEK_DATA), -ENXIO);
+		KTEST_EXPECT_EQ(t, vfs_llseek(f, 7, SEEK_SET), 7);
+		KTEST_EXPECT_EQ(t, vfs_fsync(f, false), 0);
+		file_put(f);
+	}
+	KTEST_EXPECT_EQ(t, vfs_unlinkat(AT_FDCWD, name, 0), 0);
+	umount_fresh(t, dir);
+}
+
+KTEST(tmpfs, symlink_target_round_trip_long_costs_block)
+{
+	const char *dir = "/ktmpfs_link";
+	char target[300], buf[300];
+	struct kstat st;
+
+	if (!KTEST_EXPECT_EQ(t, mount_fresh(dir, "size=16k"), 0))
+		return;
+	KTEST_EXPECT_EQ(t, vfs_symlinkat("some/where", AT_FDCWD, "/ktmpfs_link/s"), 0);
+	KTEST_EXPECT_EQ(t, vfs_readlinkat(AT_FDCWD, "/ktmpfs_link/s", buf, sizeof(buf)), 10);
+	KTEST_EXPECT(t, !memcmp(buf, "some/where", 10));
+	KTEST_EXPECT_EQ(t, vfs_readlinkat(AT_FDCWD, "/ktmpfs_link/s", buf, 4), 4);
+	st = stat_of("/ktmpfs_link/s");
+	KTEST_EXPECT_EQ(t, st.mode, S_IFLNK | 0777);
+	KTEST_EXPECT_EQ(t, st.size, 10);
+	KTEST_EXPECT_EQ(t, st.blocks, 0);
+	memset(target, 'a', sizeof(target));
+	target[sizeof(target) - 1] = '\0';
+	KTEST_EXPECT_EQ(t, vfs_symlinkat(target, AT_FDCWD, "/ktmpfs_link/l"), 0);
+	KTEST_EXPECT_EQ(t, stat_of("/ktmpfs_link/l").blocks, 8);
+	KTEST_EXPECT_EQ(t, bfree_of(dir), 3);
+	KTEST_EXPECT_EQ(t, vfs_readlinkat(AT_FDCWD, "/ktmpfs_link/l", buf, sizeof(buf)), 299);
+	KTEST_EXPECT(t, !memcmp(buf, target, 299));
+	KTEST_EXPECT_EQ(t, vfs_unlinkat(AT_FDCWD, "/ktmpfs_link/l", 0), 0);
+	KTEST_EXPECT_EQ(t, bfree_of(dir), 4);
+	KTEST_EXPECT_EQ(t, vfs_unlinkat(AT_FDCWD, "/ktmpfs_link/s", 0), 0);
+	umount_fresh(t, dir);
+}
+
+KTEST(tmpfs, mknod_fifo_and_device_types_kept)
+{
+	const char *dir = "/ktmpfs_mknod";
+	struct kstat st;
+
+	if (!KTEST_EXPECT_EQ(t, mount_fresh(dir, NULL), 0))
+		return;
+	KTEST_EXPECT_EQ(t, vfs_mknodat(AT_FDCWD, "/ktmpfs_mknod/p", S_IFIFO | 0600, 0), 0);
+	KTEST_EXPECT_EQ(t, vfs_mknodat(AT_FDCWD, "/ktmpfs_mknod/c", S_IFCHR | 0666,
+				       MKDEV(1, 3)), 0);
+	st = stat_of("/ktmpfs_mknod/p");
+	KTEST_EXPECT_EQ(t, st.mode, S_IFIFO | 0600);
+	st = stat_of("/ktmpfs_mknod/c");
+	KTEST_EXPECT_EQ(t, st.mode, S_IFCHR | 0666);
+	KTEST_EXPECT_EQ(t, st.rdev, MKDEV(1, 3));
+	KTEST_EXPECT_EQ(t, st.size, 0);
+	KTEST_EXPECT_EQ(t, vfs_unlinkat(AT_FDCWD, "/ktmpfs_mknod/p", 0), 0);
+	KTEST_EXPECT_EQ(t, vfs_unlinkat(AT_FDCWD, "/ktmpfs_mknod/c", 0), 0);
+	umount_fresh(t, dir);
+}
+
+/* ---- directories ------------------------------------------------------------- */
+
+KTEST(tmpfs, dir_size_and_nlink_as_linux)
+{
+	const char *dir = "/ktmpfs_dirsz";
+
+	if (!KTEST_EXPECT_EQ(t, mount_fresh(dir, NULL), 0))
+		return;
+	KTEST_EXPECT_EQ(t, vfs_mkdirat(AT_FDCWD, "/ktmpfs_dirsz/d", 0755), 0);
+	KTEST_EXPECT_EQ(t, stat_of("/ktmpfs_dirsz/d").size, 40);
+	KTEST_EXPECT_EQ(t, stat_of("/ktmpfs_dirsz/d").nlink, 2);
+	KTEST_EXPECT_EQ(t, stat_of("/ktmpfs_dirsz/d").blocks, 0);
+	KTEST_EXPECT_EQ(t, stat_of(dir).nlink, 3);
+	KTEST_EXPECT_EQ(t, stat_of(dir).size, 60);
+	KTEST_EXPECT_EQ(t, write_file("/ktmpfs_dirsz/d/f", "abc", 3, 0), 3);
+	KTEST_EXPECT_EQ(t, stat_of("/ktmpfs_dirsz/d").size, 60);
+	KTEST_EXPECT_EQ(t, stat_of("/ktmpfs_dirsz/d/f").blocks, 8);
+	KTEST_EXPECT_EQ(t, vfs_mkdirat(AT_FDCWD, "/ktmpfs_dirsz/d/s", 0755), 0);
+	KTEST_EXPECT_EQ(t, stat_of("/ktmpfs_dirsz/d").size, 80);
+	KTEST_EXPECT_EQ(t, stat_of("/ktmpfs_dirsz/d").nlink, 3);
+	KTEST_EXPECT_EQ(t, vfs_linkat(AT_FDCWD, "/ktmpfs_dirsz/d/f", AT_FDCWD,
+				      "/ktmpfs_dirsz/d/g", 0), 0);
+	KTEST_EXPECT_EQ(t, stat_of("/ktmpfs_dirsz/d/f").nlink, 2);
+	KTEST_EXPECT_EQ(t, stat_of("/ktmpfs_dirsz/d").size, 100);
+	KTEST_EXPECT_EQ(t, vfs_unlinkat(AT_FDCWD, "/ktmpfs_dirsz/d", AT_REMOVEDIR), -ENOTEMPTY);
+	KTEST_EXPECT_EQ(t, vfs_unlinkat(AT_FDCWD, "/ktmpfs_dirsz/d/s", AT_REMOVEDIR), 0);
+	KTEST_EXPECT_EQ(t, stat_of("/ktmpfs_dirsz/d").nlink, 2);
+	KTEST_EXPECT_EQ(t, vfs_unlinkat(AT_FDCWD, "/ktmpfs_dirsz/d/f", 0), 0);
+	KTEST_EXPECT_EQ(t, stat_of("/ktmpfs_dirsz/d/g").nlink, 1);
+	KTEST_EXPECT_EQ(t, vfs_unlinkat(AT_FDCWD, "/ktmpfs_dirsz/d/g", 0), 0);
+	KTEST_EXPECT_EQ(t, stat_of("/ktmpfs_dirsz/d").size, 40);
+	KTEST_EXPECT_EQ(t, vfs_unlinkat(AT_FDCWD, "/ktmpfs_dirsz/d", AT_REMOVEDIR), 0);
+	KTEST_EXPECT_EQ(t, stat_of(dir).nlink, 2);
+	KTEST_EXPECT_EQ(t, stat_of(dir).size, 40);
+	umount_fresh(t, dir);
+}
+
+KTEST(tmpfs, rename_replace_move_exchange_counts_kept)
+{
+	const char *dir = "/ktmpfs_ren";
+	char buf[8];
+
+	if (!KTEST_EXPECT_EQ(t, mount_fresh(dir, "nr_inodes=100"), 0))
+		return;
+	KTEST_EXPECT_EQ(t, vfs_mkdirat(AT_FDCWD, "/ktmpfs_ren/a", 0755), 0);
+	KTEST_EXPECT_EQ(t, vfs_mkdirat(AT_FDCWD, "/ktmpfs_ren/b", 0755), 0);
+	KTEST_EXPECT_EQ(t, write_file("/ktmpfs_ren/a/f", "one", 3, 0), 3);
+	KTEST_EXPECT_EQ(t, write_file("/ktmpfs_ren/b/g", "two", 3, 0), 3);
+	/* a file replaces a file in another directory */
+	KTEST_EXPECT_EQ(t, vfs_renameat2(AT_FDCWD, "/ktmpfs_ren/a/f", AT_FDCWD,
+					 "/ktmpfs_ren/b/g", 0), 0);
+	KTEST_EXPECT_EQ(t, read_file("/ktmpfs_ren/b/g", buf, sizeof(buf), 0), 3);
+	KTEST_EXPECT(t, !memcmp(buf, "one", 3));
+	KTEST_EXPECT_EQ(t, stat_of("/ktmpfs_ren/a/f").mode, 0);
+	KTEST_EXPECT_EQ(t, stat_of("/ktmpfs_ren/a").size, 40);
+	KTEST_EXPECT_EQ(t, stat_of("/ktmpfs_ren/b").size, 60);
+	/* a directory moves: ".." links follow */
+	KTEST_EXPECT_EQ(t, vfs_mkdirat(AT_FDCWD, "/ktmpfs_ren/a/sub", 0755), 0);
+	KTEST_EXPECT_EQ(t, stat_of("/ktmpfs_ren/a").nlink, 3);
+	KTEST_EXPECT_EQ(t, vfs_renameat2(AT_FDCWD, "/ktmpfs_ren/a/sub", AT_FDCWD,
+					 "/ktmpfs_ren/b/sub", 0), 0);
+	KTEST_EXPECT_EQ(t, stat_of("/ktmpfs_ren/a").nlink, 2);
+	KTEST_EXPECT_EQ(t, stat_of("/ktmpfs_ren/b").nlink, 3);
+	KTEST_EXPECT_EQ(t, stat_of("/ktmpfs_ren/b").size, 80);
+	/* a directory replaces an empty one */
+	KTEST_EXPECT_EQ(t, vfs_mkdirat(AT_FDCWD, "/ktmpfs_ren/a/empty", 0755), 0);
+	KTEST_EXPECT_EQ(t, vfs_renameat2(AT_FDCWD, "/ktmpfs_ren/b/sub", AT_FDCWD,
+					 "/ktmpfs_ren/a/empty", 0), 0);
+	KTEST_EXPECT_EQ(t, stat_of("/ktmpfs_ren/a").nlink, 3);
+	KTEST_EXPECT_EQ(t, stat_of("/ktmpfs_ren/b").nlink, 2);
+	KTEST_EXPECT_EQ(t, stat_of("/ktmpfs_ren/a").size, 60);
+	KTEST_EXPECT_EQ(t, stat_of("/ktmpfs_ren/b").size, 60);
+	/* exchange a file and a directory across parents */
+	KTEST_EXPECT_EQ(t, vfs_renameat2(AT_FDCWD, "/ktmpfs_ren/a/empty", AT_FDCWD,
+					 "/ktmpfs_ren/b/g", RENAME_EXCHANGE), 0);
+	KTEST_EXPECT(t, S_ISREG(stat_of("/ktmpfs_ren/a/empty").mode));
+	KTEST_EXPECT(t, S_ISDIR(stat_of("/ktmpfs_ren/b/g").mode));
+	KTEST_EXPECT_EQ(t, stat_of("/ktmpfs_ren/a").nlink, 2);
+	KTEST_EXPECT_EQ(t, stat_of("/ktmpfs_ren/b").nlink, 3);
+	KTEST_EXPECT_EQ(t, stat_of("/ktmpfs_ren/a").size, 60);
+	KTEST_EXPECT_EQ(t, read_file("/ktmpfs_ren/a/empty", buf, sizeof(buf), 0), 3);
+	KTEST_EXPECT_EQ(t, vfs_renameat2(AT_FDCWD, "/ktmpfs_ren/a/empty", AT_FDCWD,
+					 "/ktmpfs_ren/b/g", RENAME_WHITEOUT), -EINVAL);
+	/* clean up: everything goes, the counts come back */
+	KTEST_EXPECT_EQ(t, vfs_unlinkat(AT_FDCWD, "/ktmpfs_ren/a/empty", 0), 0);
+	KTEST_EXPECT_EQ(t, vfs_unlinkat(AT_FDCWD, "/ktmpfs_ren/b/g", AT_REMOVEDIR), 0);
+	KTEST_EXPECT_EQ(t, vfs_unlinkat(AT_FDCWD, "/ktmpfs_ren/a", AT_REMOVEDIR), 0);
+	KTEST_EXPECT_EQ(t, vfs_unlinkat(AT_FDCWD, "/ktmpfs_ren/b", AT_REMOVEDIR), 0);
+	struct kstatfs sf;
+	KTEST_EXPECT_EQ(t, vfs_statfs(dir, &sf), 0);
+	KTEST_EXPECT_EQ(t, sf.ffree, 99);
+	KTEST_EXPECT_EQ(t, sf.bfree, sf.blocks);
+	KTEST_EXPECT_EQ(t, stat_of(dir).nlink, 2);
+	umount_fresh(t, dir);
+}
+
+/* Names seen by getdents, as a bitmap of "f<n>" numbers. */
+struct seen {
+	uint8_t map[512 / 8];
+	unsigned dups, others;
+};
+
+static void note_names(struct seen *s, const uint8_t *buf, ssize_t len)
+{
+	for (ssize_t off = 0; off < len;) {
+		const struct linux_dirent64 *d = (const void *)(buf + off);
+		unsigned n = 0;
+		const char *p = d->d_name;
+
+		off += d->d_reclen;
+		if (!d->d_reclen)
+			break;
+		if (p[0] != 'f') {
+			if (strcmp(p, ".") && strcmp(p, ".."))
+				s->others++;
+			continue;
+		}
+		for (p++; *p >= '0' && *p <= '9'; p++)
+			n = n * 10 + (unsigned)(*p - '0');
+		if (n >= 512) {
+			s->others++;
+			continue;
+		}
+		if (s->map[n / 8] & (1u << (n % 8)))
+			s->dups++;
+		s->map[n / 8] |= (uint8_t)(1u << (n % 8));
+	}
+}
+
+static bool seen_has(const struct seen *s, unsigned n)
+{
+	return s->map[n / 8] & (1u << (n % 8));
+}
+
+KTEST(tmpfs, getdents_across_creates_unlinks_no_dups)
+{
+	const char *dir = "/ktmpfs_gd";
+	char name[40];
+	uint8_t *buf = kmalloc(1024, GFP_KERNEL);
+	struct seen *s = kzalloc(sizeof(*s), GFP_KERNEL);
+	struct file *f;
+	ssize_t n;
+
+	if (!KTEST_EXPECT(t, buf && s))
+		goto out_buf;
+	if (!KTEST_EXPECT_EQ(t, mount_fresh(dir, NULL), 0))
+		goto out_buf;
+	for (unsigned i = 0; i < 200; i++) {
+		snprintf(name, sizeof(name), "%s/f%u", dir, i);
+		KTEST_EXPECT_EQ(t, write_file(name, "", 0, 0), 0);
+	}
+	if (!KTEST_EXPECT_EQ(t, vfs_open(dir, O_RDONLY | O_DIRECTORY, 0, &f), 0))
+		goto out_umount;
+	n = vfs_getdents64(f, buf, 1024);
+	KTEST_EXPECT(t, n > 0);
+	note_names(s, buf, n);
+	/* meanwhile: 50 of the later names go, 100 new ones come */
+	for (unsigned i = 150; i < 200; i++) {
+		snprintf(name, sizeof(name), "%s/f%u", dir, i);
+		KTEST_EXPECT_EQ(t, vfs_unlinkat(AT_FDCWD, name, 0), 0);
+	}
+	for (unsigned i = 200; i < 300; i++) {
+		snprintf(name, sizeof(name), "%s/f%u", dir, i);
+		KTEST_EXPECT_EQ(t, write_file(name, "", 0, 0), 0);
+	}
+	while ((n = vfs_getdents64(f, buf, 1024)) > 0)
+		note_names(s, buf, n);
+	KTEST_EXPECT_EQ(t, n, 0);
+	KTEST_EXPECT_EQ(t, s->dups, 0);
+	KTEST_EXPECT_EQ(t, s->others, 0);
+	unsigned missing = 0, ghosts = 0;
+	for (unsigned i = 0; i < 150; i++)
+		missing += !seen_has(s, i);
+	for (unsigned i = 150; i < 200; i++)
+		ghosts += seen_has(s, i);
+	for (unsigned i = 200; i < 300; i++)
+		missing += !seen_has(s, i); /* created after: come later, all seen */
+	KTEST_EXPECT_EQ(t, missing, 0);
+	KTEST_EXPECT_EQ(t, ghosts, 0); /* the first call read only early names */
+	KTEST_EXPECT_EQ(t, stat_of(dir).size, 40 + 250 * 20);
+	/* rewind and read all again: exactly the 250 names */
+	memset(s, 0, sizeof(*s));
+	KTEST_EXPECT_EQ(t, vfs_llseek(f, 0, SEEK_SET), 0);
+	while ((n = vfs_getdents64(f, buf, 1024)) > 0)
+		note_names(s, buf, n);
+	unsigned count = 0;
+	for (unsigned i = 0; i < 512; i++)
+		count += seen_has(s, i);
+	KTEST_EXPECT_EQ(t, count, 250);
+	KTEST_EXPECT_EQ(t, s->dups, 0);
+	file_put(f);
+	for (unsigned i = 0; i < 300; i++) {
+		if (i >= 150 && i < 200)
+			continue;
+		snprintf(name, sizeof(name), "%s/f%u", dir, i);
+		KTEST_EXPECT_EQ(t, vfs_unlinkat(AT_FDCWD, name, 0), 0);
+	}
+	KTEST_EXPECT_EQ(t, stat_of(dir).size, 40);
+out_umount:
+	umount_fresh(t, dir);
+out_buf:
+	kfree(s);
+	kfree(buf);
+}
+
+/* ---- concurrency --------------------------------------------------------------- */
+
+#define CONC_THREADS 4
+#define CONC_NAMES 200
+
+struct conc_arg {
+	unsigned id;
+	int errors;
+};
+
+/* Create CONC_NAMES names, then unlink the odd ones, in one shared directory. */
+static int conc_worker(void *p)
+{
+	struct conc_arg *a = p;
+	char name[48];
+
+	for (unsigned i = 0; i < CONC_NAMES; i++) {
+		snprintf(name, sizeof(name), "/ktmpfs_conc/d/t%u_%u", a->id, i);
+		if (i % 3 == 2) {
+			if (vfs_mkdirat(AT_FDCWD, name, 0755))
+				a->errors++;
+		} else if (write_file(name, name, 8, 0) != 8) {
+			a->errors++;
+		}
+	}
+	for (unsigned i = 1; i < CONC_NAMES; i += 2) {
+		snprintf(name, sizeof(name), "/ktmpfs_conc/d/t%u_%u", a->id, i);
+		if (vfs_unlinkat(AT_FDCWD, name, i % 3 == 2 ? AT_REMOVEDIR : 0))
+			a->errors++;
+	}
+	return 0;
+}
+
+KTEST(tmpfs, concurrent_create_unlink_tree_consistent)
+{
+	const char *dir = "/ktmpfs_conc";
+	struct conc_arg args[CONC_THREADS];
+	struct thread *th[CONC_THREADS];
+	uint8_t *buf = kmalloc(4096, GFP_KERNEL);
+	struct kstatfs sf;
+	struct file *f;
+	ssize_t n;
+
+	if (!KTEST_EXPECT(t, buf))
+		return;
+	if (!KTEST_EXPECT_EQ(t, mount_fresh(dir, "nr_inodes=1000"), 0))
+		goto out_buf;
+	KTEST_EXPECT_EQ(t, vfs_mkdirat(AT_FDCWD, "/ktmpfs_conc/d", 0755), 0);
+	for (unsigned i = 0; i < CONC_THREADS; i++) {
+		args[i] = (struct conc_arg){ .id = i };
+		struct thread_attr attr = { .name = "tmpfs_conc",
+					     .affinity = i < nr_cpus ? 1ull << i : 0 };
+		if (thread_create(kernel_process(), conc_worker, &args[i], &attr, &th[i]))
+			th[i] = NULL;
+		KTEST_EXPECT(t, th[i]);
+	}
+	for (unsigned i = 0; i < CONC_THREADS; i++) {
+		if (th[i])
+			thread_join(th[i], NULL);
+		KTEST_EXPECT_EQ(t, args[i].errors, 0);
+	}
+	/* what is left: the even names of each thread, each listed once */
+	unsigned files = 0, dirs = 0, other = 0;
+	if (KTEST_EXPECT_EQ(t, vfs_open("/ktmpfs_conc/d", O_RDONLY | O_DIRECTORY, 0, &f), 0)) {
+		while ((n = vfs_getdents64(f, buf, 4096)) > 0) {
+			for (ssize_t off = 0; off < n;) {
+				const struct linux_dirent64 *d = (const void *)(buf + off);
+
+				off += d->d_reclen;
+				if (d->d_type == DT_DIR && strcmp(d->d_name, ".") &&
+				    strcmp(d->d_name, ".."))
+					dirs++;
+				else if (d->d_type == DT_REG)
+					files++;
+				else if (d->d_type != DT_DIR)
+					other++;
+			}
+		}
+		file_put(f);
+	}
+	unsigned want_dirs = 0, want_files = 0;
+	for (unsigned i = 0; i < CONC_NAMES; i += 2) {
+		if (i % 3 == 2)
+			want_dirs++;
+		else
+			want_files++;
+	}
+	KTEST_EXPECT_EQ(t, files, CONC_THREADS * want_files);
+	KTEST_EXPECT_EQ(t, dirs, CONC_THREADS * want_dirs);
+	KTEST_EXPECT_EQ(t, other, 0);
+	struct kstat st = stat_of("/ktmpfs_conc/d");
+	KTEST_EXPECT_EQ(t, st.size, 40 + 20 * (files + dirs));
+	KTEST_EXPECT_EQ(t, st.nlink, 2 + dirs);
+	KTEST_EXPECT_EQ(t, vfs_statfs(dir, &sf), 0);
+	KTEST_EXPECT_EQ(t, sf.ffree, 1000 - 2 - files - dirs);
+	KTEST_EXPECT_EQ(t, sf.blocks - sf.bfree, files);
+	/* and it all goes away cleanly */
+	char name[48];
+	for (unsigned id = 0; id < CONC_THREADS; id++) {
+		for (unsigned i = 0; i < CONC_NAMES; i += 2) {
+			snprintf(name, sizeof(name), "/ktmpfs_conc/d/t%u_%u", id, i);
+			KTEST_EXPECT_EQ(t, vfs_unlinkat(AT_FDCWD, name,
+							i % 3 == 2 ? AT_REMOVEDIR : 0), 0);
+		}
+	}
+	KTEST_EXPECT_EQ(t, vfs_unlinkat(AT_FDCWD, "/ktmpfs_conc/d", AT_REMOVEDIR), 0);
+	KTEST_EXPECT_EQ(t, vfs_statfs(dir, &sf), 0);
+	KTEST_EXPECT_EQ(t, sf.ffree, 999);
+	KTEST_EXPECT_EQ(t, sf.bfree, sf.blocks);
+	umount_fresh(t, dir);
+out_buf:
+	kfree(buf);
+}
