@@ -713,3 +713,51 @@ KTEST(procfs, hostname_written_through_vfs)
 		file_put(f);
 	}
 }
+
+/* The figure of meminfo line `key` ("Cached"), in kB; UINT64_MAX if absent. */
+static uint64_t meminfo_kb(const char *key)
+{
+	char *text = gen(procfs_show_meminfo, NULL, NULL);
+	size_t n = strlen(key);
+	uint64_t v = UINT64_MAX;
+
+	for (const char *s = text; s && *s;) {
+		if (!strncmp(s, key, n) && s[n] == ':') {
+			const char *p = s + n + 1;
+
+			while (*p == ' ')
+				p++;
+			if (!parse_u64(&p, &v))
+				v = UINT64_MAX;
+			break;
+		}
+		s = strchr(s, '\n');
+		s = s ? s + 1 : NULL;
+	}
+	kfree(text);
+	return v;
+}
+
+KTEST(procfs, meminfo_cached_and_shmem_count_tmpfs_pages)
+{
+	static const char path[] = "/procfs_test_cache";
+	uint64_t cached0 = meminfo_kb("Cached"), shmem0 = meminfo_kb("Shmem");
+	char *chunk = kzalloc(4096, 0);
+	struct file *f;
+	loff_t pos = 0;
+
+	if (!KTEST_EXPECT(t, chunk != NULL))
+		return;
+	if (!KTEST_EXPECT_EQ(t, vfs_open(path, O_CREAT | O_WRONLY | O_TRUNC, 0644, &f), 0)) {
+		kfree(chunk);
+		return;
+	}
+	for (int i = 0; i < 64; i++) /* 256 KiB: 64 pages */
+		KTEST_EXPECT_EQ(t, kernel_write(f, chunk, 4096, &pos), 4096);
+	file_put(f);
+	kfree(chunk);
+	KTEST_EXPECT(t, meminfo_kb("Cached") >= cached0 + 256);
+	KTEST_EXPECT(t, meminfo_kb("Shmem") >= shmem0 + 256);
+	KTEST_EXPECT_EQ(t, vfs_unlinkat(AT_FDCWD, path, 0), 0);
+	KTEST_EXPECT(t, meminfo_kb("Shmem") < shmem0 + 256);
+}
