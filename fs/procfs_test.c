@@ -761,3 +761,50 @@ KTEST(procfs, meminfo_cached_and_shmem_count_tmpfs_pages)
 	KTEST_EXPECT_EQ(t, vfs_unlinkat(AT_FDCWD, path, 0), 0);
 	KTEST_EXPECT(t, meminfo_kb("Shmem") < shmem0 + 256);
 }
+
+static int child_become_user(struct child *c)
+{
+	struct cred *cred = process_cred(process_current());
+
+	cred->uid = cred->euid = cred->fsuid = 1000;
+	cred->gid = cred->egid = cred->fsgid = 100;
+	return 0;
+}
+
+KTEST(procfs, pid_dir_owned_by_process_cred)
+{
+	struct child c;
+	char path[32];
+	struct kstat st;
+
+	KTEST_EXPECT_EQ(t, child_start(&c, child_become_user), 0);
+	snprintf(path, sizeof(path), "/proc/%d", c.pid);
+	if (KTEST_EXPECT_EQ(t, vfs_statat(AT_FDCWD, path, 0, &st), 0)) {
+		KTEST_EXPECT_EQ(t, st.uid, 1000);
+		KTEST_EXPECT_EQ(t, st.gid, 100);
+		KTEST_EXPECT(t, S_ISDIR(st.mode));
+	}
+	snprintf(path, sizeof(path), "/proc/%d/status", c.pid);
+	if (KTEST_EXPECT_EQ(t, vfs_statat(AT_FDCWD, path, 0, &st), 0))
+		KTEST_EXPECT_EQ(t, st.uid, 1000);
+	child_finish(&c);
+}
+
+KTEST(procfs, held_pid_dir_of_reaped_process_gives_enoent)
+{
+	struct child c;
+	char path[32];
+	struct path held, stat_path;
+
+	KTEST_EXPECT_EQ(t, child_start(&c, child_idle), 0);
+	snprintf(path, sizeof(path), "/proc/%d", c.pid);
+	if (!KTEST_EXPECT_EQ(t, vfs_lookup(path, LOOKUP_FOLLOW, &held), 0)) {
+		child_finish(&c);
+		return;
+	}
+	child_finish(&c);
+	/* Through the held directory, and by name again: gone either way. */
+	KTEST_EXPECT_EQ(t, vfs_lookup_path(&held, "stat", 0, &stat_path), -ENOENT);
+	KTEST_EXPECT_EQ(t, vfs_lookup(path, LOOKUP_FOLLOW, &stat_path), -ENOENT);
+	path_put(&held);
+}
