@@ -95,7 +95,7 @@ static char *gen(procfs_show_t show, struct process *p, size_t *len)
 static int read_file(const char *path, char **out, size_t *len)
 {
 	struct file *f;
-	size_t cap = 65536, n = 0;
+	size_t cap = 16384, n = 0;
 	char *buf;
 	int err = vfs_open(path, O_RDONLY, 0, &f);
 
@@ -807,4 +807,95 @@ KTEST(procfs, held_pid_dir_of_reaped_process_gives_enoent)
 	KTEST_EXPECT_EQ(t, vfs_lookup_path(&held, "stat", 0, &stat_path), -ENOENT);
 	KTEST_EXPECT_EQ(t, vfs_lookup(path, LOOKUP_FOLLOW, &stat_path), -ENOENT);
 	path_put(&held);
+}
+
+/* ---- concurrency ---------------------------------------------------------- */
+
+struct stress {
+	volatile bool stop;
+	unsigned reads, bad;
+	struct completion done;
+};
+
+static int stress_child(void *arg)
+{
+	struct file *f;
+
+	if (!vfs_open("/proc/version", O_RDONLY, 0, &f)) {
+		if (fd_install(fd_table_current(), f, 0, false) < 0)
+			file_put(f);
+	}
+	sched_sleep_ns(200 * 1000);
+	return 0; /* the exit closes the descriptor */
+}
+
+static bool stress_one_pid(pid_t pid, void *arg)
+{
+	struct stress *s = arg;
+	char path[48], target[64], *text;
+	int err;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", pid);
+	err = read_file(path, &text, NULL);
+	if (!err)
+		kfree(text);
+	else if (err != -ENOENT)
+		__atomic_fetch_add(&s->bad, 1, __ATOMIC_RELAXED);
+	snprintf(path, sizeof(path), "/proc/%d/cwd", pid);
+	err = vfs_readlinkat(AT_FDCWD, path, target, sizeof(target));
+	if (err < 0 && err != -ENOENT)
+		__atomic_fetch_add(&s->bad, 1, __ATOMIC_RELAXED);
+	snprintf(path, sizeof(path), "/proc/%d/fd", pid);
+	err = dir_has(path, "0");
+	if (err < 0 && err != -ENOENT)
+		__atomic_fetch_add(&s->bad, 1, __ATOMIC_RELAXED);
+	snprintf(path, sizeof(path), "/proc/%d/fd/0", pid);
+	err = vfs_readlinkat(AT_FDCWD, path, target, sizeof(target));
+	if (err < 0 && err != -ENOENT)
+		__atomic_fetch_add(&s->bad, 1, __ATOMIC_RELAXED);
+	__atomic_fetch_add(&s->reads, 1, __ATOMIC_RELAXED);
+	return !s->stop;
+}
+
+static int stress_reader(void *arg)
+{
+	struct stress *s = arg;
+
+	while (!s->stop)
+		process_for_each(stress_one_pid, s);
+	complete(&s->done);
+	return 0;
+}
+
+KTEST(procfs, readers_during_process_churn_on_4_cpus)
+{
+	struct stress s = { .stop = false };
+	unsigned made = 0;
+
+	if (nr_cpus < 2) {
+		KTEST_SKIP(t, "needs 2 or more CPUs");
+		return;
+	}
+	completion_init(&s.done);
+	for (int i = 0; i < 3; i++)
+		KTEST_EXPECT_EQ(t, kthread_start(stress_reader, &s, NULL), 0);
+	for (int i = 0; i < 60; i++) {
+		pid_t pid;
+
+		if (process_create("churn", stress_child, NULL, NULL, &pid))
+			continue;
+		made++;
+		if (i % 3 == 2) /* keep a few alive at once */
+			while (process_wait(-1, NULL, PROCESS_WAIT_NOHANG) > 0)
+				;
+	}
+	while (process_wait(-1, NULL, 0) > 0)
+		;
+	s.stop = true;
+	for (int i = 0; i < 3; i++)
+		wait_for_completion(&s.done);
+	KTEST_EXPECT_EQ(t, made, 60);
+	KTEST_EXPECT_EQ(t, s.bad, 0);
+	KTEST_EXPECT(t, s.reads > 0);
+	ktest_note(t, "%u pid visits by 3 readers while 60 processes came and went", s.reads);
 }
