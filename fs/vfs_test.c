@@ -461,3 +461,27 @@ KTEST(vfs, relatime_updates_atime_only_when_older_than_mtime)
 	KTEST_EXPECT_EQ(t, st.atime.nsec, first.nsec);
 	KTEST_EXPECT_EQ(t, vt_teardown("/vt_rt"), 0);
 }
+
+KTEST(vfs, rmdir_with_cached_negative_children_frees_the_inode)
+{
+	struct kstatfs before, after;
+	struct kstat st;
+
+	KTEST_EXPECT_EQ(t, vfs_mkdirat(AT_FDCWD, "/vt_neg", 0755), 0);
+	KTEST_EXPECT_EQ(t, vfs_mount("tmpfs", "/vt_neg", "tmpfs", 0, "nr_inodes=10"), 0);
+	KTEST_EXPECT_EQ(t, vfs_statfs("/vt_neg", &before), 0);
+	KTEST_EXPECT_EQ(t, vfs_mkdirat(AT_FDCWD, "/vt_neg/d", 0755), 0);
+	KTEST_EXPECT_EQ(t, vfs_mkdirat(AT_FDCWD, "/vt_neg/e", 0755), 0);
+	/* Negative entries under d and e pin them in the dcache. */
+	KTEST_EXPECT_EQ(t, vfs_statat(AT_FDCWD, "/vt_neg/d/missing", 0, &st), -ENOENT);
+	KTEST_EXPECT_EQ(t, vfs_statat(AT_FDCWD, "/vt_neg/e/missing", 0, &st), -ENOENT);
+	KTEST_EXPECT_EQ(t, vfs_unlinkat(AT_FDCWD, "/vt_neg/d", AT_REMOVEDIR), 0);
+	/* e is replaced by a rename: the same must hold for the victim. */
+	KTEST_EXPECT_EQ(t, vfs_mkdirat(AT_FDCWD, "/vt_neg/f", 0755), 0);
+	KTEST_EXPECT_EQ(t, vfs_renameat2(AT_FDCWD, "/vt_neg/f", AT_FDCWD, "/vt_neg/e", 0), 0);
+	KTEST_EXPECT_EQ(t, vfs_unlinkat(AT_FDCWD, "/vt_neg/e", AT_REMOVEDIR), 0);
+	/* Every inode came back at once, with no dcache_shrink. */
+	KTEST_EXPECT_EQ(t, vfs_statfs("/vt_neg", &after), 0);
+	KTEST_EXPECT_EQ(t, after.ffree, before.ffree);
+	KTEST_EXPECT_EQ(t, vt_teardown("/vt_neg"), 0);
+}
