@@ -199,6 +199,13 @@ static struct dentry *d_kill_unlock(struct dentry *d)
 void d_put(struct dentry *dentry)
 {
 	while (dentry) {
+		int refs = __atomic_load_n(&dentry->refs, __ATOMIC_RELAXED);
+
+		/* Not the last reference: no lock (only 1 -> 0 needs it). */
+		while (refs > 1)
+			if (__atomic_compare_exchange_n(&dentry->refs, &refs, refs - 1, false,
+							__ATOMIC_RELEASE, __ATOMIC_RELAXED))
+				return;
 		spin_lock(&dcache_lock);
 		if (__atomic_sub_fetch(&dentry->refs, 1, __ATOMIC_ACQ_REL)) {
 			spin_unlock(&dcache_lock);
