@@ -456,12 +456,12 @@ KTEST(tmpfs, mknod_fifo_and_device_types_kept)
 	if (!KTEST_EXPECT_EQ(t, mount_fresh(dir, NULL), 0))
 		return;
 	KTEST_EXPECT_EQ(t, vfs_mknodat(AT_FDCWD, "/ktmpfs_mknod/p", S_IFIFO | 0600, 0), 0);
-	KTEST_EXPECT_EQ(t, vfs_mknodat(AT_FDCWD, "/ktmpfs_mknod/c", S_IFCHR | 0666,
+	KTEST_EXPECT_EQ(t, vfs_mknodat(AT_FDCWD, "/ktmpfs_mknod/c", S_IFCHR | 0644,
 				       MKDEV(1, 3)), 0);
 	st = stat_of("/ktmpfs_mknod/p");
 	KTEST_EXPECT_EQ(t, st.mode, S_IFIFO | 0600);
 	st = stat_of("/ktmpfs_mknod/c");
-	KTEST_EXPECT_EQ(t, st.mode, S_IFCHR | 0666);
+	KTEST_EXPECT_EQ(t, st.mode, S_IFCHR | 0644);
 	KTEST_EXPECT_EQ(t, st.rdev, MKDEV(1, 3));
 	KTEST_EXPECT_EQ(t, st.size, 0);
 	KTEST_EXPECT_EQ(t, vfs_unlinkat(AT_FDCWD, "/ktmpfs_mknod/p", 0), 0);
