@@ -787,3 +787,34 @@ KTEST(tmpfs, concurrent_create_unlink_tree_consistent)
 out_buf:
 	kfree(buf);
 }
+
+/* ---- the devtmpfs entry points ------------------------------------------------ */
+
+static struct fs_type ktest_dev_type = {
+	.name = "ktmpfs_dev",
+	.flags = FS_NO_SOURCE,
+	.kill_sb = tmpfs_kill_sb,
+};
+
+KTEST(tmpfs, make_sb_other_type_root_from_options)
+{
+	struct super_block *sb = NULL;
+	struct kstatfs sf;
+	struct inode *root;
+
+	KTEST_EXPECT_EQ(t, tmpfs_make_sb(&ktest_dev_type, 0, "mode=x", &sb), -EINVAL);
+	if (!KTEST_EXPECT_EQ(t, tmpfs_make_sb(&ktest_dev_type, MS_RDONLY, "mode=755,size=8k", &sb),
+			     0))
+		return;
+	KTEST_EXPECT(t, sb->type == &ktest_dev_type);
+	KTEST_EXPECT_EQ(t, sb->magic, TMPFS_MAGIC);
+	KTEST_EXPECT_EQ(t, sb->flags & SB_RDONLY, SB_RDONLY);
+	root = sb->root->inode;
+	KTEST_EXPECT_EQ(t, root->mode, S_IFDIR | 0755);
+	KTEST_EXPECT_EQ(t, root->nlink, 2);
+	KTEST_EXPECT_EQ(t, root->size, 40);
+	KTEST_EXPECT_EQ(t, sb->ops->statfs(sb, &sf), 0);
+	KTEST_EXPECT_EQ(t, sf.blocks, 2);
+	KTEST_EXPECT_EQ(t, sf.files - sf.ffree, 1);
+	tmpfs_kill_sb(sb);
+}
