@@ -41,6 +41,7 @@ static uint32_t name_hash(const char *name, size_t len)
 	return h;
 }
 
+/* An empty directory's entries. Context: any. */
 void tmpfs_dir_init(struct tmpfs_dir *dir)
 {
 	mutex_init(&dir->lock, "tmpfs_dir.lock");
@@ -52,6 +53,11 @@ void tmpfs_dir_init(struct tmpfs_dir *dir)
 	dir->dead = false;
 }
 
+/*
+ * Free a directory's entries at eviction: none are left after rmdir; at
+ * kill_sb the inodes they name are freed by vfs_sb_kill, so no reference
+ * is dropped here. Context: may sleep; nothing else uses dir.
+ */
 void tmpfs_dir_destroy(struct tmpfs_dir *dir)
 {
 	list_for_each_safe(node, &dir->entries) {
