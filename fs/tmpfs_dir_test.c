@@ -224,6 +224,91 @@ out_buf:
 	kfree(buf);
 }
 
+KTEST(tmpfs, getdents_two_handles_and_seekdir_resume)
+{
+	const char *dir = "/ktmpfs_gd2";
+	char name[40], want[16];
+	uint8_t *buf = kmalloc(1024, GFP_KERNEL);
+	struct seen *s1 = kzalloc(sizeof(*s1), GFP_KERNEL);
+	struct seen *s2 = kzalloc(sizeof(*s2), GFP_KERNEL);
+	struct file *f1 = NULL, *f2 = NULL;
+	ssize_t n1 = 1, n2 = 1;
+
+	if (!KTEST_EXPECT(t, buf && s1 && s2))
+		goto out_buf;
+	if (!KTEST_EXPECT_EQ(t, mount_fresh(dir, NULL), 0))
+		goto out_buf;
+	for (unsigned i = 0; i < 100; i++) {
+		snprintf(name, sizeof(name), "%s/f%u", dir, i);
+		KTEST_EXPECT_EQ(t, write_file(name, "", 0, 0), 0);
+	}
+	KTEST_EXPECT_EQ(t, vfs_open(dir, O_RDONLY | O_DIRECTORY, 0, &f1), 0);
+	KTEST_EXPECT_EQ(t, vfs_open(dir, O_RDONLY | O_DIRECTORY, 0, &f2), 0);
+	if (!f1 || !f2)
+		goto out_files;
+	/* two readers in small steps, interleaved, with a name removed and
+	 * one added between steps: each sees every name once */
+	for (unsigned round = 0; n1 > 0 || n2 > 0; round++) {
+		if (n1 > 0 && (n1 = vfs_getdents64(f1, buf, 256)) > 0)
+			note_names(s1, buf, n1);
+		if (n2 > 0 && (n2 = vfs_getdents64(f2, buf, 100)) > 0)
+			note_names(s2, buf, n2);
+		if (round == 3) {
+			KTEST_EXPECT_EQ(t, vfs_unlinkat(AT_FDCWD, "/ktmpfs_gd2/f99", 0), 0);
+			KTEST_EXPECT_EQ(t, write_file("/ktmpfs_gd2/f100", "", 0, 0), 0);
+		}
+	}
+	KTEST_EXPECT_EQ(t, n1, 0);
+	KTEST_EXPECT_EQ(t, n2, 0);
+	KTEST_EXPECT_EQ(t, s1->dups + s2->dups, 0);
+	for (unsigned i = 0; i < 99; i++) {
+		KTEST_EXPECT(t, seen_has(s1, i));
+		KTEST_EXPECT(t, seen_has(s2, i));
+	}
+	KTEST_EXPECT(t, !seen_has(s1, 99) && !seen_has(s2, 99));
+	KTEST_EXPECT(t, seen_has(s1, 100) && seen_has(s2, 100));
+
+	/* seekdir: go back to the d_off after the 10th record */
+	KTEST_EXPECT_EQ(t, vfs_llseek(f1, 0, SEEK_SET), 0);
+	ssize_t n = vfs_getdents64(f1, buf, 1024);
+	loff_t mark = -1;
+	unsigned recs = 0;
+	want[0] = '\0';
+	for (ssize_t off = 0; off < n; recs++) {
+		const struct linux_dirent64 *d = (const void *)(buf + off);
+
+		if (recs == 9)
+			mark = d->d_off;
+		if (recs == 10)
+			strlcpy(want, d->d_name, sizeof(want));
+		off += d->d_reclen;
+	}
+	KTEST_EXPECT(t, recs > 10);
+	while (vfs_getdents64(f1, buf, 256) > 0)
+		;
+	KTEST_EXPECT_EQ(t, vfs_llseek(f1, mark, SEEK_SET), mark);
+	n = vfs_getdents64(f1, buf, 256);
+	if (KTEST_EXPECT(t, n > 0))
+		KTEST_EXPECT_STREQ(t, ((const struct linux_dirent64 *)buf)->d_name, want);
+
+	for (unsigned i = 0; i <= 100; i++) {
+		if (i == 99)
+			continue;
+		snprintf(name, sizeof(name), "%s/f%u", dir, i);
+		KTEST_EXPECT_EQ(t, vfs_unlinkat(AT_FDCWD, name, 0), 0);
+	}
+out_files:
+	if (f1)
+		file_put(f1);
+	if (f2)
+		file_put(f2);
+	umount_fresh(t, dir);
+out_buf:
+	kfree(s2);
+	kfree(s1);
+	kfree(buf);
+}
+
 /* ---- concurrency --------------------------------------------------------------- */
 
 #define CONC_THREADS 4
