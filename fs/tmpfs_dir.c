@@ -298,6 +298,8 @@ static int tmpfs_link(struct dentry *old, struct inode *dir, struct dentry *dent
 
 	if (S_ISDIR(inode->mode))
 		return -EPERM;
+	if (!inode->nlink)
+		return -ENOENT; /* unlinked while open: it stays gone, as Linux */
 	if (dentry->name_len > NAME_MAX)
 		return -ENAMETOOLONG;
 	if (inode->nlink >= MAX_LINKS)
