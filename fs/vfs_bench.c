@@ -77,3 +77,16 @@ KBENCH(vfs_open_read4k_close, 10000)
 	kfree(buf);
 	return i == n ? n : 0;
 }
+
+/* The fixed cost of a walk (no component), to read the figures above against. */
+KBENCH(vfs_lookup_root, 20000)
+{
+	struct path p;
+
+	for (uint64_t i = 0; i < n; i++) {
+		if (vfs_lookup("/", LOOKUP_FOLLOW, &p))
+			return 0;
+		path_put(&p);
+	}
+	return n;
+}

@@ -400,7 +400,7 @@ KTEST(vfs, stat_layouts_and_dev_encoding_match_linux)
 	/* glibc's makedev: 1:3 -> 0x103; 259:0x12345 spreads the minor. */
 	KTEST_EXPECT_EQ(t, dev_encode_user(MKDEV(1, 3)), 0x103);
 	KTEST_EXPECT_EQ(t, dev_encode_user(MKDEV(259, 0x12345)), 0x12310345ull);
-	KTEST_EXPECT_EQ(t, dev_encode_user(MKDEV(0x1234, 0)), (0x1ull << 32) | 0x23400);
+	KTEST_EXPECT_EQ(t, dev_encode_user(MKDEV(0xfff, 0xfffff)), 0xffffffffull);
 	k.mask = STATX_BASIC_STATS;
 	k.ino = 42;
 	k.dev = MKDEV(8, 1);
@@ -460,4 +460,68 @@ KTEST(vfs, relatime_updates_atime_only_when_older_than_mtime)
 	KTEST_EXPECT_EQ(t, st.atime.sec, first.sec);
 	KTEST_EXPECT_EQ(t, st.atime.nsec, first.nsec);
 	KTEST_EXPECT_EQ(t, vt_teardown("/vt_rt"), 0);
+}
+
+KTEST(vfs, rmdir_with_cached_negative_children_frees_the_inode)
+{
+	struct kstatfs before, after;
+	struct kstat st;
+
+	KTEST_EXPECT_EQ(t, vfs_mkdirat(AT_FDCWD, "/vt_neg", 0755), 0);
+	KTEST_EXPECT_EQ(t, vfs_mount("tmpfs", "/vt_neg", "tmpfs", 0, "nr_inodes=10"), 0);
+	KTEST_EXPECT_EQ(t, vfs_statfs("/vt_neg", &before), 0);
+	KTEST_EXPECT_EQ(t, vfs_mkdirat(AT_FDCWD, "/vt_neg/d", 0755), 0);
+	KTEST_EXPECT_EQ(t, vfs_mkdirat(AT_FDCWD, "/vt_neg/e", 0755), 0);
+	/* Negative entries under d and e pin them in the dcache. */
+	KTEST_EXPECT_EQ(t, vfs_statat(AT_FDCWD, "/vt_neg/d/missing", 0, &st), -ENOENT);
+	KTEST_EXPECT_EQ(t, vfs_statat(AT_FDCWD, "/vt_neg/e/missing", 0, &st), -ENOENT);
+	KTEST_EXPECT_EQ(t, vfs_unlinkat(AT_FDCWD, "/vt_neg/d", AT_REMOVEDIR), 0);
+	/* e is replaced by a rename: the same must hold for the victim. */
+	KTEST_EXPECT_EQ(t, vfs_mkdirat(AT_FDCWD, "/vt_neg/f", 0755), 0);
+	KTEST_EXPECT_EQ(t, vfs_renameat2(AT_FDCWD, "/vt_neg/f", AT_FDCWD, "/vt_neg/e", 0), 0);
+	KTEST_EXPECT_EQ(t, vfs_unlinkat(AT_FDCWD, "/vt_neg/e", AT_REMOVEDIR), 0);
+	/* Every inode came back at once, with no dcache_shrink. */
+	KTEST_EXPECT_EQ(t, vfs_statfs("/vt_neg", &after), 0);
+	KTEST_EXPECT_EQ(t, after.ffree, before.ffree);
+	KTEST_EXPECT_EQ(t, vt_teardown("/vt_neg"), 0);
+}
+
+KTEST(vfs, positioned_io_checks_espipe_efbig_and_path_files)
+{
+	char buf[4];
+	struct file *f;
+	loff_t pos;
+
+	KTEST_EXPECT_EQ(t, vt_setup("/vt_pio"), 0);
+	KTEST_EXPECT_EQ(t, vfs_open("/vt_pio/f", O_CREAT | O_RDWR, 0644, &f), 0);
+	pos = INT64_MAX;
+	KTEST_EXPECT_EQ(t, kernel_write(f, "x", 1, &pos), -EFBIG);
+	KTEST_EXPECT_EQ(t, vfs_llseek(f, INT64_MAX, SEEK_SET), INT64_MAX);
+	KTEST_EXPECT_EQ(t, kernel_write(f, "x", 1, NULL), -EFBIG);
+	KTEST_EXPECT_EQ(t, vfs_llseek(f, 1, SEEK_CUR), -EOVERFLOW);
+	KTEST_EXPECT_EQ(t, vfs_fallocate(f, 0, -1, 10), -EINVAL);
+	KTEST_EXPECT_EQ(t, vfs_fallocate(f, 0, 0, 0), -EINVAL);
+	KTEST_EXPECT_EQ(t, vfs_fallocate(f, FALLOC_FL_PUNCH_HOLE, 0, 10), -EOPNOTSUPP);
+	KTEST_EXPECT_EQ(t, vfs_fallocate(f, 0, 0, 8192), 0);
+	KTEST_EXPECT_EQ(t, f->inode->size, 8192);
+	KTEST_EXPECT_EQ(t, vfs_fsync(f, false), 0);
+	KTEST_EXPECT_EQ(t, vfs_ioctl(f, 0x5401, 0), -ENOTTY);
+	/* A file that cannot seek (a stream): positioned I/O is -ESPIPE. */
+	f->mode &= ~FMODE_LSEEK;
+	pos = 0;
+	KTEST_EXPECT_EQ(t, kernel_read(f, buf, sizeof(buf), &pos), -ESPIPE);
+	KTEST_EXPECT_EQ(t, kernel_write(f, "x", 1, &pos), -ESPIPE);
+	KTEST_EXPECT_EQ(t, vfs_llseek(f, 0, SEEK_SET), -ESPIPE);
+	file_put(f);
+	/* An O_PATH file: no I/O of any kind. */
+	KTEST_EXPECT_EQ(t, vfs_open("/vt_pio/f", O_PATH, 0, &f), 0);
+	KTEST_EXPECT_EQ(t, vfs_llseek(f, 0, SEEK_SET), -EBADF);
+	KTEST_EXPECT_EQ(t, vfs_fsync(f, false), -EBADF);
+	KTEST_EXPECT_EQ(t, vfs_fallocate(f, 0, 0, 1), -EBADF);
+	KTEST_EXPECT_EQ(t, vfs_getdents64(f, buf, sizeof(buf)), -EBADF);
+	file_put(f);
+	KTEST_EXPECT_EQ(t, vfs_open("/vt_pio", O_RDONLY, 0, &f), 0);
+	KTEST_EXPECT_EQ(t, vfs_fallocate(f, 0, 0, 1), -EBADF); /* not open for writing */
+	file_put(f);
+	KTEST_EXPECT_EQ(t, vt_teardown("/vt_pio"), 0);
 }
