@@ -12,8 +12,9 @@
 # garbage byte in a header, which boot to "initialized" with the module,
 # offset and reason, keeping the entries before the bad one; two archives
 # in module order (the second overrides) plus a module that is not cpio;
-# the default initramfs (/dev/console, /tmp 1777); and the big tmpfs
-# KTAP suite with 1 GiB of RAM.
+# the default initramfs (/dev/console, /tmp 1777); the init program
+# chosen as Linux does (rdinit=, /init, init=); and the big tmpfs KTAP
+# suite with 1 GiB of RAM (FS_SKIP_BIG=1 leaves it out, for a quick run).
 . "$(dirname "$0")/lib.sh"
 
 work=$BUILD/test/fs
@@ -125,7 +126,8 @@ n_entries=$(wc -l < "$work/host.list")
 for fmt in newc crc; do
 	if boot_list "$fmt" "$work/$fmt.cpio" && compare "$fmt" "$work/host.list" &&
 		grep -q "initramfs: $((n_entries + 1)) entries (.*, 0 errors) from module 0" \
-			<<< "$(tr -d '\r' < "$LOG")"; then
+			<<< "$(tr -d '\r' < "$LOG")" &&
+		grep -qF "initramfs: init: none found (/init, /sbin/init" <<< "$(tr -d '\r' < "$LOG")"; then
 		pass "fs_initramfs_${fmt}_listing_matches_host"
 	else
 		fail "fs_initramfs_${fmt}_listing_matches_host" "QEMU: $QEMU_STATUS"
@@ -167,8 +169,11 @@ cp "$work/newc.cpio" "$work/garbage.cpio"
 printf 'Z' | dd of="$work/garbage.cpio" bs=1 seek=$((at + 6 + 8 * 6 + 3)) conv=notrunc status=none
 listing_before "$work/newc.cpio" fstest/m_fifo > "$work/garbage.want"
 msg="initramfs: module 0 (initramfs0): bad archive at offset $at: header field is not 8 hex digits"
-if boot_list garbage "$work/garbage.cpio" && grep -qF "$msg" <<< "$(tr -d '\r' < "$LOG")" &&
-	compare garbage "$work/garbage.want"; then
+# init= names a file that is there but not executable: a warning.
+if boot_list garbage "$work/garbage.cpio" "init=/fstest/a_dir/note" &&
+	grep -qF "$msg" <<< "$(tr -d '\r' < "$LOG")" && compare garbage "$work/garbage.want" &&
+	grep -qF "initramfs: init: /fstest/a_dir/note (init=) is not an executable file" \
+		<<< "$(tr -d '\r' < "$LOG")"; then
 	pass "fs_initramfs_garbage_header_reports_offset_and_keeps_earlier_entries"
 else
 	fail "fs_initramfs_garbage_header_reports_offset_and_keeps_earlier_entries" \
@@ -199,7 +204,9 @@ done
 touch -d '2002-03-04 05:06:07 UTC' "$merged/fstest/a_dir"
 host_list "$merged" > "$work/two.want"
 printf 'this is not a cpio archive\n' > "$work/notcpio.bin"
-if boot_list two "$work/newc.cpio $work/notcpio.bin $work/over.cpio" &&
+if boot_list two "$work/newc.cpio $work/notcpio.bin $work/over.cpio" \
+	"rdinit=/fstest/x_setuid init=/fstest/zbig" &&
+	tr -d '\r' < "$LOG" | grep -qF "initramfs: init: /fstest/x_setuid (rdinit=)" &&
 	compare two "$work/two.want" &&
 	tr -d '\r' < "$LOG" | grep -q "initramfs: module 1 (initramfs1, 27 bytes) is not a cpio archive: skipped" &&
 	tr -d '\r' < "$LOG" | grep -q "initramfs: 3 entries (.*, 0 errors) from module 2"; then
@@ -210,12 +217,20 @@ else
 fi
 
 # ---- the default initramfs: the skeleton, root-owned, with /dev/console -----
+# With a second module holding /init, that is the init program (rdinit's
+# default), ahead of init=.
+mkdir -p "$work/initdir"
+printf '#!/bin/sh\n' > "$work/initdir/init"
+chmod 0755 "$work/initdir/init"
+(cd "$work/initdir" && echo init | cpio --quiet -o -H newc) > "$work/init.cpio"
 LOG=$LOGDIR/fs-default.log
-iso=$(make_iso fs-default "vfs_list=/ after_init=poweroff") || exit 1
+iso=$(INITRAMFS="$BUILD/initramfs.cpio $work/init.cpio" make_iso fs-default \
+	"vfs_list=/ init=/etc/passwd after_init=poweroff") || exit 1
 qemu_boot "$LOG" "$BIOS_TIMEOUT" "$INITIALIZED" -machine pc -smp 2 -m 256M -cdrom "$iso"
 text=$(kernel_list "$LOG")
 if grep -qx "dev/console 20600 0 0 5,1 [0-9]* - -" <<< "$text" &&
 	grep -qx "tmp 41777 0 0 - [0-9]* - -" <<< "$text" &&
+	grep -qF "initramfs: init: /init (rdinit default)" <<< "$(tr -d '\r' < "$LOG")" &&
 	grep -qx "etc/passwd 100644 0 0 $(wc -c < iso/rootfs/etc/passwd) [0-9]* 1 $(cksum < iso/rootfs/etc/passwd | cut -d' ' -f1)" <<< "$text"; then
 	pass "fs_default_initramfs_has_console_tmp_and_etc"
 else
