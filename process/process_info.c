@@ -101,6 +101,12 @@ void process_get_info(struct process *p, struct process_info *out)
 	out->is_kernel = p->address_space == NULL;
 	out->start_ns = p->start_ns;
 	out->exit_code = p->exit_code;
+	out->uid = p->cred.uid;
+	out->euid = p->cred.euid;
+	out->fsuid = p->cred.fsuid;
+	out->gid = p->cred.gid;
+	out->egid = p->cred.egid;
+	out->fsgid = p->cred.fsgid;
 
 	spin_lock(&p->lock);
 	out->nr_threads = p->nr_threads;
@@ -124,6 +130,7 @@ void process_get_info(struct process *p, struct process_info *out)
 			out->prio = linux_stat_prio(t);
 			out->rt_priority = t->rt_priority;
 			out->policy = t->policy;
+			out->affinity = thread_affinity(t);
 			first = false;
 		}
 	}

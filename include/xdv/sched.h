@@ -429,6 +429,7 @@ struct process_info {
 	int prio;               /* Linux's stat "priority": 20 + nice, or -1 - rt_priority */
 	unsigned rt_priority;
 	unsigned policy;        /* enum sched_policy */
+	uint64_t affinity;      /* of its first thread: allowed CPUs (0: all) */
 	uint64_t nvcsw, nivcsw; /* summed over its live threads */
 	uint64_t utime_ns, stime_ns;
 	uint64_t start_ns;      /* creation, in time_since_boot_ns() terms */
@@ -468,6 +469,8 @@ void process_get_info(struct process *p, struct process_info *out);
 void loadavg_get(unsigned long out[3]);
 /* Runnable threads now on all CPUs (the running ones included). */
 unsigned sched_nr_running(void);
+/* Processes and threads created since boot (Linux's total_forks). */
+uint64_t sched_nr_forks(void);
 /* The pid handed out last (the "last_pid" of /proc/loadavg). */
 pid_t pid_last_allocated(void);
 /* Start sampling (a kernel thread). Context: boot, after the scheduler. */
