@@ -31,6 +31,10 @@ static struct kmem_cache *tmpfs_inode_cache;
 
 /* ---- options ------------------------------------------------------------- */
 
+/*
+ * Linux's defaults: size= half of RAM, nr_inodes= as many as half its
+ * pages. Context: any. Return: pages / inodes.
+ */
 uint64_t tmpfs_default_blocks(void)
 {
 	struct pmm_stats st;
@@ -251,7 +255,7 @@ int tmpfs_charge_blocks(struct super_block *sb, long pages)
 	return err;
 }
 
-/* Give back pages charged with tmpfs_charge_blocks. */
+/* Give back pages charged with tmpfs_charge_blocks. Locks: takes sbi->lock. */
 void tmpfs_uncharge_blocks(struct super_block *sb, uint64_t pages)
 {
 	int err = tmpfs_charge_blocks(sb, -(long)pages);
@@ -259,7 +263,10 @@ void tmpfs_uncharge_blocks(struct super_block *sb, uint64_t pages)
 	(void)err; /* giving back cannot fail */
 }
 
-/* Count one inode (or an extra hard link). Return: 0 or -ENOSPC. */
+/*
+ * Count one inode (or an extra hard link) against nr_inodes.
+ * Locks: takes sbi->lock. Return: 0, or -ENOSPC at the limit.
+ */
 int tmpfs_reserve_inode(struct super_block *sb)
 {
 	struct tmpfs_sb_info *sbi = TMPFS_SB(sb);
@@ -274,6 +281,7 @@ int tmpfs_reserve_inode(struct super_block *sb)
 	return err;
 }
 
+/* Give back what tmpfs_reserve_inode counted. Locks: takes sbi->lock. */
 void tmpfs_release_inode(struct super_block *sb)
 {
 	struct tmpfs_sb_info *sbi = TMPFS_SB(sb);
@@ -312,6 +320,11 @@ static void tmpfs_evict_inode(struct inode *inode)
 	}
 }
 
+/*
+ * A new inode of sb (see fs/tmpfs.h): counted against nr_inodes, owned by
+ * the caller, with the ops of its type. Context: may sleep.
+ * Return: 0 and *out (one reference), -ENOSPC, -ENOMEM.
+ */
 int tmpfs_new_inode(struct super_block *sb, struct inode *dir, umode_t mode, dev_t rdev,
 		    struct inode **out)
 {
