@@ -45,6 +45,11 @@ void tmpfs_kill_sb(struct super_block *sb);
  */
 int chrdev_open(struct inode *inode, struct file *file);
 int blkdev_open(struct inode *inode, struct file *file);
+/* The parts devices_init() (devices.c) starts, in this order. */
+void devtmpfs_init(void);       /* registers "devtmpfs", makes its one instance */
+void mem_devices_init(void);    /* 1:3 null, 1:5 zero, 1:7 full, 1:8 random, 1:9 urandom */
+void console_device_init(void); /* 5:1 console */
+void kmsg_device_init(void);    /* 1:11 kmsg */
 
 /* ---- initramfs (initramfs.c, vfs_list.c) -------------------------------- */
 /*

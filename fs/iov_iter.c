@@ -31,7 +31,7 @@ void iov_iter_kvec(struct iov_iter *it, const struct kvec *vec, unsigned nr_segs
 		it->count += vec[i].len;
 }
 
-enum iter_dir { ITER_TO, ITER_FROM, ITER_ZERO };
+enum iter_dir { ITER_TO, ITER_FROM, ITER_ZERO, ITER_SKIP };
 
 /*
  * Move n bytes between buf and the segment memory at seg (kernel memory
@@ -50,6 +50,8 @@ static size_t iov_iter_seg_copy(struct iov_iter *it, char *seg, void *buf, size_
 		break;
 	case ITER_ZERO:
 		memset(seg, 0, n);
+		break;
+	case ITER_SKIP:
 		break;
 	}
 	return n;
@@ -107,4 +109,10 @@ size_t copy_from_iter(void *dst, size_t len, struct iov_iter *it)
 size_t iov_iter_zero(size_t len, struct iov_iter *it)
 {
 	return iov_iter_move(it, NULL, len, ITER_ZERO);
+}
+
+/* Skip len bytes of the iterator without touching them. Return: skipped. */
+size_t iov_iter_advance(struct iov_iter *it, size_t len)
+{
+	return iov_iter_move(it, NULL, len, ITER_SKIP);
 }

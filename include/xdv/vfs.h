@@ -113,6 +113,8 @@ void iov_iter_kvec(struct iov_iter *it, const struct kvec *vec, unsigned nr_segs
 size_t copy_to_iter(const void *src, size_t len, struct iov_iter *it);
 size_t copy_from_iter(void *dst, size_t len, struct iov_iter *it);
 size_t iov_iter_zero(size_t len, struct iov_iter *it);
+/* Skip len bytes (a sink such as /dev/null). Return: the bytes skipped. */
+size_t iov_iter_advance(struct iov_iter *it, size_t len);
 
 /* ---- file-system types ---------------------------------------------------- */
 
