@@ -271,8 +271,13 @@ static int procfs_lookup(struct inode *dir, struct dentry *dentry)
 	if (pi->pid >= 0) {
 		dentry_set_nocache(dentry); /* it must not pin the pid directory */
 		p = inode_process(dir);
-		if (!p)
-			return -ENOENT; /* the process has gone */
+		if (!p) {
+			/* The process has gone while its directory was held:
+			 * unhash the directory so the next walk asks again. */
+			if (pi->entry == &pid_dir_entry)
+				d_invalidate(dentry->parent);
+			return -ENOENT;
+		}
 	}
 
 	if (pi->entry->kind == PROCFS_DIR_FD) {

@@ -105,5 +105,5 @@ void procfs_count_cache(struct procfs_cache_counts *out);
 /* ---- a process's file-system state (procfs_links.c) ---------------------- */
 /* Its umask (0022 for the kernel, as Linux's init_fs). */
 unsigned procfs_process_umask(struct process *p);
-/* Linux's FDSize: the descriptor table's size (0: no table). */
+/* Linux's FDSize: the descriptor table's capacity (0: no table, exited). */
 unsigned procfs_process_fd_size(struct process *p);

@@ -7,9 +7,10 @@
  * "/dev/console" for a descriptor open on the console.
  *
  * Locks: fs_context->lock while taking a reference on a path; the fd
- * table's own lock inside fd_get_file/fd_for_each. The target process's
- * fs_context and fd table are read through process_fs_context() and
- * process_fd_table() while the caller holds a reference on the process.
+ * table's own lock inside fd_get_file. Another process's context and
+ * table are reached through process_fs_context_get() and
+ * process_with_fd_table() (process/process_info.c), which hold them
+ * against the process's exit; files found are put after that lock.
  */
 #include <xdv/errno.h>
 #include <xdv/mm.h>
@@ -19,77 +20,80 @@
 
 unsigned procfs_process_umask(struct process *p)
 {
-	struct fs_context *fs = process_fs_context(p);
+	struct fs_context *fs = process_fs_context_get(p);
 	unsigned umask = 0022; /* Linux's init_fs */
 
 	if (fs) {
 		spin_lock(&fs->lock);
 		umask = fs->umask;
 		spin_unlock(&fs->lock);
+		fs_context_put(fs);
 	}
 	return umask;
 }
 
-static void fd_max_one(int fd, struct file *file, void *arg)
+static void table_exists(struct fd_table *table, void *arg)
 {
-	int *max = arg;
-
-	if (fd > *max)
-		*max = fd;
 }
 
-/* Linux's FDSize is the table's capacity: 64 slots, doubled as needed. */
+/* Linux's FDSize is the table's capacity; XDV's tables have a fixed one. */
 unsigned procfs_process_fd_size(struct process *p)
 {
-	struct fd_table *table = process_fd_table(p);
-	unsigned size = 64;
-	int max = -1;
-
-	if (!table)
-		return 0;
-	fd_for_each(table, fd_max_one, &max);
-	while ((int)size <= max)
-		size *= 2;
-	return size;
+	return process_with_fd_table(p, table_exists, NULL) ? NR_OPEN_DEFAULT : 0;
 }
 
-struct next_fd {
-	int after, best;
+/* The open file at descriptor fd or the first one above it. */
+struct fd_find {
+	int fd;             /* in: where to start; out: where it was found */
+	bool exact;         /* only fd itself */
+	struct file *file;  /* out, with a reference */
 };
 
-static void fd_next_one(int fd, struct file *file, void *arg)
+/* Runs under the process tree lock: takes a file reference, never puts
+ * one (a last put may sleep). */
+static void fd_find_locked(struct fd_table *table, void *arg)
 {
-	struct next_fd *n = arg;
+	struct fd_find *f = arg;
 
-	if (fd > n->after && (n->best < 0 || fd < n->best))
-		n->best = fd;
+	for (int fd = f->fd; fd >= 0 && fd < NR_OPEN_DEFAULT; fd++) {
+		f->file = fd_get_file(table, fd);
+		if (f->file) {
+			f->fd = fd;
+			return;
+		}
+		if (f->exact)
+			return;
+	}
 }
 
 int procfs_next_fd(struct process *p, int after)
 {
-	struct fd_table *table = process_fd_table(p);
-	struct next_fd n = { after, -1 };
+	struct fd_find f = { after + 1, false, NULL };
 
-	if (table)
-		fd_for_each(table, fd_next_one, &n);
-	return n.best;
+	if (!process_with_fd_table(p, fd_find_locked, &f) || !f.file)
+		return -1;
+	file_put(f.file);
+	return f.fd;
 }
 
 /* Write path as the caller sees it into buf (cut at len). */
 static int link_from_path(const struct path *path, char *buf, size_t len)
 {
-	struct fs_context *mine = process_fs_context(process_current());
+	struct fs_context *mine = process_fs_context_get(process_current());
 	struct path root;
 	char *tmp = kmalloc(PATH_MAX, 0);
 	int n;
 
-	if (!tmp)
+	if (!tmp) {
+		fs_context_put(mine);
 		return -ENOMEM;
+	}
 	if (mine) {
 		spin_lock(&mine->lock);
 		root = mine->root;
 		path_get(&root);
 		spin_unlock(&mine->lock);
+		fs_context_put(mine);
 	}
 	n = path_to_string(path, mine ? &root : NULL, tmp, PATH_MAX);
 	if (mine)
@@ -106,7 +110,7 @@ static int link_from_path(const struct path *path, char *buf, size_t len)
 /* The cwd (or root) of p as a link. -ENOENT once p has exited. */
 static int link_fs_path(struct process *p, bool cwd, char *buf, size_t len)
 {
-	struct fs_context *fs = process_fs_context(p);
+	struct fs_context *fs = process_fs_context_get(p);
 	struct path path;
 	int n;
 
@@ -116,6 +120,7 @@ static int link_fs_path(struct process *p, bool cwd, char *buf, size_t len)
 	path = cwd ? fs->cwd : fs->root;
 	path_get(&path);
 	spin_unlock(&fs->lock);
+	fs_context_put(fs);
 	n = link_from_path(&path, buf, len);
 	path_put(&path);
 	return n;
@@ -140,16 +145,12 @@ int procfs_link_exe(struct process *p, char *buf, size_t len)
 
 int procfs_link_fd(struct process *p, int fd, char *buf, size_t len)
 {
-	struct fd_table *table = process_fd_table(p);
-	struct file *file;
+	struct fd_find f = { fd, true, NULL };
 	int n;
 
-	if (!table)
+	if (fd < 0 || !process_with_fd_table(p, fd_find_locked, &f) || !f.file)
 		return -ENOENT;
-	file = fd_get_file(table, fd);
-	if (!file)
-		return -ENOENT;
-	n = link_from_path(&file->path, buf, len);
-	file_put(file);
+	n = link_from_path(&f.file->path, buf, len);
+	file_put(f.file);
 	return n;
 }

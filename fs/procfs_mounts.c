@@ -59,18 +59,21 @@ static void mounts_show_one(struct mount *mnt, void *arg)
 
 int procfs_show_mounts(struct seq_buf *m, struct process *p)
 {
-	struct fs_context *fs = process_fs_context(p ? p : process_current());
+	struct fs_context *fs = process_fs_context_get(p ? p : process_current());
 	struct mounts_walk w = { m, NULL, kmalloc(PATH_MAX, 0) };
 	struct path root;
 	bool have_root = false;
 
-	if (!w.buf)
+	if (!w.buf) {
+		fs_context_put(fs);
 		return -ENOMEM;
+	}
 	if (fs) {
 		spin_lock(&fs->lock);
 		root = fs->root;
 		path_get(&root);
 		spin_unlock(&fs->lock);
+		fs_context_put(fs);
 		w.root = &root;
 		have_root = true;
 	}

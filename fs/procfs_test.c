@@ -95,7 +95,7 @@ static char *gen(procfs_show_t show, struct process *p, size_t *len)
 static int read_file(const char *path, char **out, size_t *len)
 {
 	struct file *f;
-	size_t cap = 65536, n = 0;
+	size_t cap = 16384, n = 0;
 	char *buf;
 	int err = vfs_open(path, O_RDONLY, 0, &f);
 
@@ -712,4 +712,190 @@ KTEST(procfs, hostname_written_through_vfs)
 		KTEST_EXPECT(t, kernel_write(f, "x", 1, &pos) < 0);
 		file_put(f);
 	}
+}
+
+/* The figure of meminfo line `key` ("Cached"), in kB; UINT64_MAX if absent. */
+static uint64_t meminfo_kb(const char *key)
+{
+	char *text = gen(procfs_show_meminfo, NULL, NULL);
+	size_t n = strlen(key);
+	uint64_t v = UINT64_MAX;
+
+	for (const char *s = text; s && *s;) {
+		if (!strncmp(s, key, n) && s[n] == ':') {
+			const char *p = s + n + 1;
+
+			while (*p == ' ')
+				p++;
+			if (!parse_u64(&p, &v))
+				v = UINT64_MAX;
+			break;
+		}
+		s = strchr(s, '\n');
+		s = s ? s + 1 : NULL;
+	}
+	kfree(text);
+	return v;
+}
+
+KTEST(procfs, meminfo_cached_and_shmem_count_tmpfs_pages)
+{
+	static const char path[] = "/procfs_test_cache";
+	uint64_t cached0 = meminfo_kb("Cached"), shmem0 = meminfo_kb("Shmem");
+	char *chunk = kzalloc(4096, 0);
+	struct file *f;
+	loff_t pos = 0;
+
+	if (!KTEST_EXPECT(t, chunk != NULL))
+		return;
+	if (!KTEST_EXPECT_EQ(t, vfs_open(path, O_CREAT | O_WRONLY | O_TRUNC, 0644, &f), 0)) {
+		kfree(chunk);
+		return;
+	}
+	for (int i = 0; i < 64; i++) /* 256 KiB: 64 pages */
+		KTEST_EXPECT_EQ(t, kernel_write(f, chunk, 4096, &pos), 4096);
+	file_put(f);
+	kfree(chunk);
+	KTEST_EXPECT(t, meminfo_kb("Cached") >= cached0 + 256);
+	KTEST_EXPECT(t, meminfo_kb("Shmem") >= shmem0 + 256);
+	KTEST_EXPECT_EQ(t, vfs_unlinkat(AT_FDCWD, path, 0), 0);
+	KTEST_EXPECT(t, meminfo_kb("Shmem") < shmem0 + 256);
+}
+
+static int child_become_user(struct child *c)
+{
+	struct cred *cred = process_cred(process_current());
+
+	cred->uid = cred->euid = cred->fsuid = 1000;
+	cred->gid = cred->egid = cred->fsgid = 100;
+	return 0;
+}
+
+KTEST(procfs, pid_dir_owned_by_process_cred)
+{
+	struct child c;
+	char path[32];
+	struct kstat st;
+
+	KTEST_EXPECT_EQ(t, child_start(&c, child_become_user), 0);
+	snprintf(path, sizeof(path), "/proc/%d", c.pid);
+	if (KTEST_EXPECT_EQ(t, vfs_statat(AT_FDCWD, path, 0, &st), 0)) {
+		KTEST_EXPECT_EQ(t, st.uid, 1000);
+		KTEST_EXPECT_EQ(t, st.gid, 100);
+		KTEST_EXPECT(t, S_ISDIR(st.mode));
+	}
+	snprintf(path, sizeof(path), "/proc/%d/status", c.pid);
+	if (KTEST_EXPECT_EQ(t, vfs_statat(AT_FDCWD, path, 0, &st), 0))
+		KTEST_EXPECT_EQ(t, st.uid, 1000);
+	child_finish(&c);
+}
+
+KTEST(procfs, held_pid_dir_of_reaped_process_gives_enoent)
+{
+	struct child c;
+	char path[32];
+	struct path held, stat_path;
+
+	KTEST_EXPECT_EQ(t, child_start(&c, child_idle), 0);
+	snprintf(path, sizeof(path), "/proc/%d", c.pid);
+	if (!KTEST_EXPECT_EQ(t, vfs_lookup(path, LOOKUP_FOLLOW, &held), 0)) {
+		child_finish(&c);
+		return;
+	}
+	child_finish(&c);
+	/* Through the held directory, and by name again: gone either way. */
+	KTEST_EXPECT_EQ(t, vfs_lookup_path(&held, "stat", 0, &stat_path), -ENOENT);
+	KTEST_EXPECT_EQ(t, vfs_lookup(path, LOOKUP_FOLLOW, &stat_path), -ENOENT);
+	path_put(&held);
+}
+
+/* ---- concurrency ---------------------------------------------------------- */
+
+struct stress {
+	volatile bool stop;
+	unsigned reads, bad;
+	struct completion done;
+};
+
+static int stress_child(void *arg)
+{
+	struct file *f;
+
+	if (!vfs_open("/proc/version", O_RDONLY, 0, &f)) {
+		if (fd_install(fd_table_current(), f, 0, false) < 0)
+			file_put(f);
+	}
+	sched_sleep_ns(200 * 1000);
+	return 0; /* the exit closes the descriptor */
+}
+
+static bool stress_one_pid(pid_t pid, void *arg)
+{
+	struct stress *s = arg;
+	char path[48], target[64], *text;
+	int err;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", pid);
+	err = read_file(path, &text, NULL);
+	if (!err)
+		kfree(text);
+	else if (err != -ENOENT)
+		__atomic_fetch_add(&s->bad, 1, __ATOMIC_RELAXED);
+	snprintf(path, sizeof(path), "/proc/%d/cwd", pid);
+	err = vfs_readlinkat(AT_FDCWD, path, target, sizeof(target));
+	if (err < 0 && err != -ENOENT)
+		__atomic_fetch_add(&s->bad, 1, __ATOMIC_RELAXED);
+	snprintf(path, sizeof(path), "/proc/%d/fd", pid);
+	err = dir_has(path, "0");
+	if (err < 0 && err != -ENOENT)
+		__atomic_fetch_add(&s->bad, 1, __ATOMIC_RELAXED);
+	snprintf(path, sizeof(path), "/proc/%d/fd/0", pid);
+	err = vfs_readlinkat(AT_FDCWD, path, target, sizeof(target));
+	if (err < 0 && err != -ENOENT)
+		__atomic_fetch_add(&s->bad, 1, __ATOMIC_RELAXED);
+	__atomic_fetch_add(&s->reads, 1, __ATOMIC_RELAXED);
+	return !s->stop;
+}
+
+static int stress_reader(void *arg)
+{
+	struct stress *s = arg;
+
+	while (!s->stop)
+		process_for_each(stress_one_pid, s);
+	complete(&s->done);
+	return 0;
+}
+
+KTEST(procfs, readers_during_process_churn_on_4_cpus)
+{
+	struct stress s = { .stop = false };
+	unsigned made = 0;
+
+	if (nr_cpus < 2) {
+		KTEST_SKIP(t, "needs 2 or more CPUs");
+		return;
+	}
+	completion_init(&s.done);
+	for (int i = 0; i < 3; i++)
+		KTEST_EXPECT_EQ(t, kthread_start(stress_reader, &s, NULL), 0);
+	for (int i = 0; i < 60; i++) {
+		pid_t pid;
+
+		if (process_create("churn", stress_child, NULL, NULL, &pid))
+			continue;
+		made++;
+		if (i % 3 == 2) /* keep a few alive at once */
+			while (process_wait(-1, NULL, PROCESS_WAIT_NOHANG) > 0)
+				;
+	}
+	while (process_wait(-1, NULL, 0) > 0)
+		;
+	s.stop = true;
+	for (int i = 0; i < 3; i++)
+		wait_for_completion(&s.done);
+	KTEST_EXPECT_EQ(t, made, 60);
+	KTEST_EXPECT_EQ(t, s.bad, 0);
+	KTEST_EXPECT(t, s.reads > 0);
+	ktest_note(t, "%u pid visits by 3 readers while 60 processes came and went", s.reads);
 }
