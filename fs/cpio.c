@@ -26,11 +26,19 @@ static bool cpio_magic_at(const uint8_t *p)
 	return memcmp(p, "07070", 5) == 0 && (p[5] == '1' || p[5] == '2');
 }
 
+/*
+ * cpio_has_magic - does buf start like a newc or crc archive?
+ * Context: any; pure. Return: true for "070701" or "070702".
+ */
 bool cpio_has_magic(const void *buf, size_t len)
 {
 	return len >= 6 && cpio_magic_at(buf);
 }
 
+/*
+ * cpio_reader_init - start reading the archive(s) in buf[0, len).
+ * Context: any; pure. Locks: none (the reader is the caller's).
+ */
 void cpio_reader_init(struct cpio_reader *r, const void *buf, size_t len)
 {
 	memset(r, 0, sizeof(*r));
@@ -188,6 +196,12 @@ static int cpio_read_entry(struct cpio_reader *r, struct cpio_entry *e)
 	return 1;
 }
 
+/*
+ * cpio_next - the next entry, trailers and the zeros between archives
+ * skipped. Context: any; pure. Locks: none.
+ * Return: 1 and *e; 0 at the end; -EINVAL at a bad entry (r->error_offset
+ * and r->error say where and why, and every later call says it again).
+ */
 int cpio_next(struct cpio_reader *r, struct cpio_entry *e)
 {
 	int ret;

@@ -34,6 +34,7 @@
 #include <xdv/sched.h>
 #include <xdv/string.h>
 #include "cpio.h"
+#include "initramfs.h"
 #include "internal.h"
 
 #define LINK_HASH 32
@@ -54,12 +55,11 @@ struct dir_time {
 };
 
 struct unpack_state {
-	unsigned module;
+	const char *label;         /* "module 0 (initramfs)", for messages */
 	struct link_record *links[LINK_HASH];
 	struct dir_time *dirs, **dirs_tail;
 	char *path;                /* PATH_MAX + 1 bytes */
-	/* The summary counts. */
-	unsigned entries, files, dirs_made, symlinks, nodes, hardlinks, errors;
+	struct initramfs_stats st; /* of the current buffer */
 };
 
 static const char *init_path;
@@ -196,11 +196,11 @@ static int unpack_file(struct unpack_state *s, const struct cpio_entry *e)
 		err = vfs_linkat(AT_FDCWD, first, AT_FDCWD, s->path, 0);
 		if (err)
 			return err;
-		s->hardlinks++;
+		s->st.hardlinks++;
 	} else {
 		clean_path(s->path, S_IFREG);
 		flags |= O_TRUNC;
-		s->files++;
+		s->st.files++;
 	}
 	err = vfs_openat(AT_FDCWD, s->path, flags, e->mode & 07777, &file);
 	if (err)
@@ -225,7 +225,7 @@ static int unpack_dir(struct unpack_state *s, const struct cpio_entry *e, bool i
 		if (err == -EEXIST)
 			err = 0;
 		else if (!err)
-			s->dirs_made++;
+			s->st.dirs++;
 	}
 	if (!err)
 		err = set_attrs(s->path, e);
@@ -257,7 +257,7 @@ static int unpack_symlink(struct unpack_state *s, const struct cpio_entry *e)
 	kfree(target);
 	if (err)
 		return err;
-	s->symlinks++;
+	s->st.symlinks++;
 	err = set_attrs(s->path, e);
 	set_mtime(s->path, e->mtime);
 	return err;
@@ -272,7 +272,7 @@ static int unpack_node(struct unpack_state *s, const struct cpio_entry *e)
 			  MKDEV(e->rdev_major, e->rdev_minor));
 	if (err)
 		return err;
-	s->nodes++;
+	s->st.nodes++;
 	err = set_attrs(s->path, e);
 	set_mtime(s->path, e->mtime);
 	return err;
@@ -307,18 +307,16 @@ static int unpack_entry(struct unpack_state *s, const struct cpio_entry *e)
 	}
 }
 
-/* Unpack one module's archive(s); report bad input and go on. */
-static void unpack_module(struct unpack_state *s, const struct boot_module *m)
+/* Unpack one buffer's archive(s) into "/"; report bad input and go on. */
+static int unpack_buffer(struct unpack_state *s, const void *buf, size_t len)
 {
-	const uint8_t *buf = phys_to_virt(m->start);
-	size_t len = (size_t)(m->end - m->start);
+	struct initramfs_stats *st = &s->st;
 	struct cpio_reader r;
 	struct cpio_entry e;
 	unsigned archive = 0;
 	int ret;
 
-	s->entries = s->files = s->dirs_made = s->symlinks = 0;
-	s->nodes = s->hardlinks = s->errors = 0;
+	memset(st, 0, sizeof(*st));
 	cpio_reader_init(&r, buf, len);
 	while ((ret = cpio_next(&r, &e)) == 1) {
 		if (e.archive != archive) {
@@ -326,21 +324,63 @@ static void unpack_module(struct unpack_state *s, const struct boot_module *m)
 			links_free(s);
 			archive = e.archive;
 		}
-		s->entries++;
+		st->entries++;
 		int err = unpack_entry(s, &e);
 
-		if (err && ++s->errors <= MAX_REPORTED_ERRORS)
-			pr_warn("module %u: cannot make %s (entry at offset %zu): error %d\n",
-				s->module, e.name, e.offset, err);
+		if (err && ++st->errors <= MAX_REPORTED_ERRORS)
+			pr_warn("%s: cannot make %s (entry at offset %zu): error %d\n", s->label,
+				e.name, e.offset, err);
 	}
 	links_free(s);
-	if (ret < 0)
-		pr_err("module %u (%s): bad archive at offset %zu: %s; %u entries before it kept\n",
-		       s->module, m->string, r.error_offset, r.error, s->entries);
+	if (ret < 0) {
+		st->bad_offset = r.error_offset;
+		st->bad_reason = r.error;
+		pr_err("%s: bad archive at offset %zu: %s; %u entries before it kept\n",
+		       s->label, r.error_offset, r.error, st->entries);
+	}
 	pr_info("%u entries (%u files, %u dirs, %u symlinks, %u nodes, %u hard links, "
-		"%u errors) from module %u, %zu KiB\n",
-		s->entries, s->files, s->dirs_made, s->symlinks, s->nodes, s->hardlinks,
-		s->errors, s->module, (len + 1023) / 1024);
+		"%u errors) from %s, %zu KiB\n",
+		st->entries, st->files, st->dirs, st->symlinks, st->nodes, st->hardlinks,
+		st->errors, s->label, (len + 1023) / 1024);
+	return ret < 0 ? ret : 0;
+}
+
+/* Set the directory times kept by unpack_buffer, and forget them. */
+static void apply_dir_times(struct unpack_state *s)
+{
+	while (s->dirs) {
+		struct dir_time *d = s->dirs;
+
+		set_mtime(d->path, d->mtime);
+		s->dirs = d->next;
+		kfree(d);
+	}
+	s->dirs_tail = &s->dirs;
+}
+
+/*
+ * initramfs_unpack_buffer - unpack the cpio archive(s) in buf into "/".
+ * label names it in messages; *stats (may be NULL) gets the counts.
+ * Context: may sleep. Locks: none.
+ * Return: 0, -EINVAL for a bad archive (what came before it is unpacked;
+ * stats say where and why), or -ENOMEM.
+ */
+int initramfs_unpack_buffer(const void *buf, size_t len, const char *label,
+			    struct initramfs_stats *stats)
+{
+	struct unpack_state s = { .label = label };
+	int err;
+
+	s.dirs_tail = &s.dirs;
+	s.path = kmalloc(PATH_MAX + 1, GFP_KERNEL);
+	if (!s.path)
+		return -ENOMEM;
+	err = unpack_buffer(&s, buf, len);
+	apply_dir_times(&s);
+	kfree(s.path);
+	if (stats)
+		*stats = s.st;
+	return err;
 }
 
 /* Executable regular file at path? */
@@ -405,6 +445,7 @@ void initramfs_unpack_all(void)
 {
 	struct unpack_state s = { 0 };
 	unsigned unpacked = 0;
+	char label[BOOT_MODULE_STR_MAX + 32];
 
 	might_sleep();
 	s.dirs_tail = &s.dirs;
@@ -413,27 +454,23 @@ void initramfs_unpack_all(void)
 		pr_err("no memory to unpack\n");
 		return;
 	}
+	s.label = label;
 	for (unsigned i = 0; i < boot_info.module_count; i++) {
 		const struct boot_module *m = &boot_info.modules[i];
 		size_t len = (size_t)(m->end - m->start);
+		const void *buf = phys_to_virt(m->start);
 
-		s.module = i;
-		if (!cpio_has_magic(phys_to_virt(m->start), len)) {
+		if (!cpio_has_magic(buf, len)) {
 			pr_info("module %u (%s, %zu bytes) is not a cpio archive: skipped\n", i,
 				m->string, len);
 			continue;
 		}
-		unpack_module(&s, m);
+		snprintf(label, sizeof(label), "module %u (%s)", i, m->string);
+		(void)unpack_buffer(&s, buf, len);
 		unpacked++;
 	}
-	/* Directory times last: making entries inside changed them. */
-	while (s.dirs) {
-		struct dir_time *d = s.dirs;
-
-		set_mtime(d->path, d->mtime);
-		s.dirs = d->next;
-		kfree(d);
-	}
+	/* Directory times last, as Linux: later entries inside changed them. */
+	apply_dir_times(&s);
 	kfree(s.path);
 	if (!unpacked)
 		pr_info("no cpio module: the root file system is empty\n");

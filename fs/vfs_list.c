@@ -6,12 +6,13 @@
  * initramfs with the tree the archive was made from. The format, which
  * tests/system/fs.sh makes on the host with `find -printf`, is
  *
- *   vfs_list: NAME MODE UID GID SIZE MTIME NLINK[ -> TARGET]
+ *   vfs_list: NAME MODE UID GID SIZE MTIME NLINK CKSUM[ -> TARGET]
  *
  * NAME relative to PATH; MODE the octal st_mode (type and permissions);
  * SIZE in bytes for files and symlinks, "MAJ,MIN" for devices, "-" for
- * the rest; MTIME in seconds; NLINK for regular files, "-" for the rest;
- * TARGET for symlinks. Like find -xdev, the walk stays on PATH's file
+ * the rest; MTIME in seconds; NLINK and CKSUM (the POSIX cksum CRC of the
+ * data, as the cksum command prints it) for regular files, "-" for the
+ * rest; TARGET for symlinks. Like find -xdev, the walk stays on PATH's file
  * system. It opens with "vfs_list: begin PATH" and ends with
  * "vfs_list: end N entries" (or an error line).
  *
@@ -55,26 +56,71 @@ static int vlist_add(struct vfs_list *l, char *line)
 	return 0;
 }
 
+/* The POSIX cksum CRC (polynomial 0x04C11DB7, MSB first) over len bytes. */
+static uint32_t cksum_update(uint32_t crc, const uint8_t *p, size_t len)
+{
+	while (len--) {
+		crc ^= (uint32_t)*p++ << 24;
+		for (int i = 0; i < 8; i++)
+			crc = crc & 0x80000000u ? crc << 1 ^ 0x04C11DB7u : crc << 1;
+	}
+	return crc;
+}
+
+/* cksum of the regular file at path, through the page cache like read(2). */
+static int file_cksum(struct vfs_list *l, const char *path, uint32_t *out)
+{
+	uint8_t *buf = (uint8_t *)l->target; /* PATH_MAX bytes, free here */
+	uint64_t total = 0;
+	uint32_t crc = 0;
+	struct file *file;
+	ssize_t n;
+	int err = vfs_openat(AT_FDCWD, path, O_RDONLY, 0, &file);
+
+	if (err)
+		return err;
+	while ((n = kernel_read(file, buf, PATH_MAX, NULL)) > 0) {
+		crc = cksum_update(crc, buf, (size_t)n);
+		total += (uint64_t)n;
+	}
+	file_put(file);
+	if (n < 0)
+		return (int)n;
+	for (; total; total >>= 8) {
+		uint8_t b = (uint8_t)total;
+
+		crc = cksum_update(crc, &b, 1);
+	}
+	*out = ~crc;
+	return 0;
+}
+
 /* One entry's line (path is absolute; its name is past base_len). */
 static int vlist_entry(struct vfs_list *l, const char *path, const struct kstat *st)
 {
-	char size[32] = "-", nlink[16] = "-", *line;
+	char size[32] = "-", nlink[16] = "-", sum[16] = "-", *line;
 	int n, err, tlen = 0;
+	uint32_t crc = 0;
 
 	if (S_ISREG(st->mode) || S_ISLNK(st->mode))
 		snprintf(size, sizeof(size), "%llu", (unsigned long long)st->size);
 	else if (S_ISCHR(st->mode) || S_ISBLK(st->mode))
 		snprintf(size, sizeof(size), "%u,%u", MAJOR(st->rdev), MINOR(st->rdev));
-	if (S_ISREG(st->mode))
+	if (S_ISREG(st->mode)) {
 		snprintf(nlink, sizeof(nlink), "%u", st->nlink);
+		err = file_cksum(l, path, &crc);
+		if (err)
+			return err;
+		snprintf(sum, sizeof(sum), "%u", crc);
+	}
 	if (S_ISLNK(st->mode)) {
 		tlen = vfs_readlinkat(AT_FDCWD, path, l->target, PATH_MAX - 1);
 		if (tlen < 0)
 			return tlen;
 	}
-	n = snprintf(l->scratch, VFS_LIST_LINE_MAX, "%s %o %u %u %s %lld %s%s%.*s",
+	n = snprintf(l->scratch, VFS_LIST_LINE_MAX, "%s %o %u %u %s %lld %s %s%s%.*s",
 		     path + l->base_len, st->mode, st->uid, st->gid, size,
-		     (long long)st->mtime.sec, nlink, S_ISLNK(st->mode) ? " -> " : "", tlen,
+		     (long long)st->mtime.sec, nlink, sum, S_ISLNK(st->mode) ? " -> " : "", tlen,
 		     l->target);
 	if (n >= VFS_LIST_LINE_MAX)
 		return -ENAMETOOLONG;
