@@ -199,6 +199,13 @@ static struct dentry *d_kill_unlock(struct dentry *d)
 void d_put(struct dentry *dentry)
 {
 	while (dentry) {
+		int refs = __atomic_load_n(&dentry->refs, __ATOMIC_RELAXED);
+
+		/* Not the last reference: no lock (only 1 -> 0 needs it). */
+		while (refs > 1)
+			if (__atomic_compare_exchange_n(&dentry->refs, &refs, refs - 1, false,
+							__ATOMIC_RELEASE, __ATOMIC_RELAXED))
+				return;
 		spin_lock(&dcache_lock);
 		if (__atomic_sub_fetch(&dentry->refs, 1, __ATOMIC_ACQ_REL)) {
 			spin_unlock(&dcache_lock);
@@ -269,8 +276,13 @@ struct dentry *__d_lookup(struct dentry *parent, const char *name, size_t len)
 	return found;
 }
 
-/* Unhash d and, depth first, every cached name below it. Locks: dcache_lock. */
-static void d_invalidate_locked(struct dentry *d)
+/*
+ * Unhash d and, depth first, every cached name below it. Unused ones (count
+ * 0: no children left) go from the LRU to kill, for d_kill_list to free:
+ * kept, they would pin their dead parents, and through them the inodes of
+ * removed directories. Locks: dcache_lock.
+ */
+static void d_invalidate_locked(struct dentry *d, struct list_node *kill)
 {
 	struct dentry *top = d;
 
@@ -282,25 +294,51 @@ static void d_invalidate_locked(struct dentry *d)
 		struct dentry *parent = d->parent;
 
 		d_unhash_locked(d);
+		if (!__atomic_load_n(&d->refs, __ATOMIC_RELAXED) && list_is_linked(&d->lru_link)) {
+			list_remove(&d->lru_link);
+			nr_unused--;
+			list_add_tail(kill, &d->lru_link);
+		}
 		if (d == top)
 			return;
 		d = parent;
 	}
 }
 
+/* Free what d_invalidate_locked put on kill (and the dead parents they held). */
+static void d_kill_list(struct list_node *kill)
+{
+	for (;;) {
+		spin_lock(&dcache_lock);
+		if (list_is_empty(kill)) {
+			spin_unlock(&dcache_lock);
+			return;
+		}
+		struct dentry *d = list_first_entry(kill, struct dentry, lru_link);
+
+		list_remove(&d->lru_link);
+		struct dentry *parent = d_kill_unlock(d);
+
+		if (parent)
+			d_put(parent);
+	}
+}
+
 void d_invalidate(struct dentry *dentry)
 {
-	/* Children unhashed here keep their parent references; unused ones
-	 * are freed by dcache_shrink (they stay on the LRU until then). */
+	struct list_node kill = LIST_INIT(kill);
+
 	spin_lock(&dcache_lock);
 	if (dentry->parent != dentry)
-		d_invalidate_locked(dentry);
+		d_invalidate_locked(dentry, &kill);
 	spin_unlock(&dcache_lock);
+	d_kill_list(&kill);
 }
 
 int d_move(struct dentry *dentry, struct dentry *new_parent, const char *name, size_t len,
 	   struct dentry *target)
 {
+	struct list_node kill = LIST_INIT(kill);
 	char *heap = NULL;
 	const char *old_name = NULL;
 	struct dentry *old_parent;
@@ -315,7 +353,7 @@ int d_move(struct dentry *dentry, struct dentry *new_parent, const char *name, s
 	d_get(new_parent);
 	spin_lock(&dcache_lock);
 	if (target && target != dentry)
-		d_invalidate_locked(target);
+		d_invalidate_locked(target, &kill);
 	old_parent = dentry->parent;
 	if (dentry->name != dentry->inline_name)
 		old_name = dentry->name;
@@ -336,6 +374,7 @@ int d_move(struct dentry *dentry, struct dentry *new_parent, const char *name, s
 		list_add_tail(&new_parent->children, &dentry->child_link);
 	}
 	spin_unlock(&dcache_lock);
+	d_kill_list(&kill);
 	kfree(old_name);
 	d_put(old_parent);
 	return 0;

@@ -31,7 +31,7 @@ struct timespec64 current_time(void)
 }
 
 /* Mount type on /dir (made first if missing); a failure is reported, not fatal. */
-static void mount_on(const char *type, const char *dir)
+static int mount_on(const char *type, const char *dir)
 {
 	int err = vfs_mkdirat(AT_FDCWD, dir, 0755);
 
@@ -40,6 +40,7 @@ static void mount_on(const char *type, const char *dir)
 	err = vfs_mount(type, dir, type, 0, NULL);
 	if (err)
 		pr_warn("cannot mount %s on %s: error %d\n", type, dir, err);
+	return err;
 }
 
 void vfs_init(void)
@@ -75,7 +76,7 @@ void vfs_init(void)
 	path_put(&root);
 
 	initramfs_unpack_all();
-	mount_on("devtmpfs", "/dev");
-	mount_on("proc", "/proc");
-	pr_info("root file system mounted (tmpfs), /dev and /proc attached\n");
+	err = mount_on("devtmpfs", "/dev");
+	err = mount_on("proc", "/proc") ?: err;
+	pr_info("root file system mounted (tmpfs)%s\n", err ? "" : ", devtmpfs on /dev, proc on /proc");
 }

@@ -58,3 +58,11 @@ void devtmpfs_init(void);       /* registers "devtmpfs", makes its one instance 
 void mem_devices_init(void);    /* 1:3 null, 1:5 zero, 1:7 full, 1:8 random, 1:9 urandom */
 void console_device_init(void); /* 5:1 console */
 void kmsg_device_init(void);    /* 1:11 kmsg */
+
+/* ---- initramfs (initramfs.c, vfs_list.c) -------------------------------- */
+/*
+ * The init program chosen after unpacking (rdinit=, default /init; else
+ * init=; else /sbin/init, /etc/init, /bin/init, /bin/sh), for the first
+ * user process. Return: its path, or NULL when none was found.
+ */
+const char *initramfs_init_path(void);

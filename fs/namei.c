@@ -34,8 +34,11 @@ struct walk {
 	const struct cred *cred;
 	unsigned links;
 	bool trailing_slash; /* the last component had one */
-	char *buf;          /* the rest of the name, PATH_MAX bytes */
+	char *buf;          /* the rest of the name: small, or PATH_MAX bytes */
+	char small[128];    /* short names need no allocation */
 };
+
+#define WALK_HEAP(w) ((w)->buf != (w)->small)
 
 void current_root(struct path *out)
 {
@@ -131,24 +134,22 @@ int lookup_one_locked(struct dentry *dir, const char *name, size_t len, struct d
 	return 0;
 }
 
-/* The child name of dir (a path), mounts on it entered. Return: 0 or -errno. */
-static int lookup_child(const struct path *dir, const char *name, size_t len, struct path *out)
+/* The child name of dir, cached or looked up. Return: 0 and *out, or -errno. */
+static int lookup_child(struct dentry *dir, const char *name, size_t len, struct dentry **out)
 {
-	struct dentry *d = d_lookup(dir->dentry, name, len);
+	struct dentry *d = d_lookup(dir, name, len);
 
 	if (!d) {
-		struct inode *inode = dir->dentry->inode;
+		struct inode *inode = dir->inode;
 		int err;
 
 		mutex_lock(&inode->lock);
-		err = lookup_one_locked(dir->dentry, name, len, &d);
+		err = lookup_one_locked(dir, name, len, &d);
 		mutex_unlock(&inode->lock);
 		if (err)
 			return err;
 	}
-	out->mnt = mnt_get(dir->mnt);
-	out->dentry = d;
-	path_follow_mounts(out);
+	*out = d;
 	return 0;
 }
 
@@ -193,6 +194,17 @@ static int walk_splice_link(struct walk *w, struct inode *link, const char *rest
 		err = -ENOENT;
 	else if (tl + rl >= PATH_MAX)
 		err = -ENAMETOOLONG;
+	if (!err && !WALK_HEAP(w) && tl + rl >= sizeof(w->small)) {
+		char *heap = kmalloc(PATH_MAX, 0);
+
+		if (!heap) {
+			err = -ENOMEM;
+		} else {
+			memcpy(heap + tl, rest, rl + 1);
+			w->buf = heap;
+			rest = heap + tl;
+		}
+	}
 	if (!err) {
 		memmove(w->buf + tl, rest, rl + 1);
 		memcpy(w->buf, target, tl);
@@ -267,28 +279,30 @@ static int walk_name(struct walk *w, unsigned flags, struct nameparent *np)
 			walk_dotdot(w);
 			continue;
 		}
-		struct path next;
+		struct dentry *next;
 
-		err = lookup_child(&w->path, s, len, &next);
+		err = lookup_child(w->path.dentry, s, len, &next);
 		if (err)
 			return err;
-		struct inode *inode = next.dentry->inode;
+		struct inode *inode = next->inode;
 
 		if (!inode) {
-			path_put(&next);
+			d_put(next);
 			return -ENOENT;
 		}
+		/* A symlink cannot be a mount point here: mounts need a directory. */
 		if (S_ISLNK(inode->mode) && (!last || w->trailing_slash || (flags & LOOKUP_FOLLOW))) {
 			inode_get(inode);
-			path_put(&next);
+			d_put(next);
 			err = walk_splice_link(w, inode, p, &p);
 			inode_put(inode);
 			if (err)
 				return err;
 			continue;
 		}
-		path_put(&w->path);
-		w->path = next;
+		d_put(w->path.dentry);
+		w->path.dentry = next;
+		path_follow_mounts(&w->path);
 	}
 }
 
@@ -299,7 +313,7 @@ static int walk_start(struct walk *w, const struct path *base, const char *name)
 
 	if (len >= PATH_MAX)
 		return -ENAMETOOLONG;
-	w->buf = kmalloc(PATH_MAX, 0);
+	w->buf = len < sizeof(w->small) ? w->small : kmalloc(PATH_MAX, 0);
 	if (!w->buf)
 		return -ENOMEM;
 	memcpy(w->buf, name, len + 1);
@@ -308,7 +322,8 @@ static int walk_start(struct walk *w, const struct path *base, const char *name)
 	w->trailing_slash = false;
 	current_root(&w->root);
 	if (!w->root.mnt) {
-		kfree(w->buf);
+		if (WALK_HEAP(w))
+			kfree(w->buf);
 		return -ENOENT;
 	}
 	w->path = *base;
@@ -319,7 +334,8 @@ static int walk_start(struct walk *w, const struct path *base, const char *name)
 static void walk_end(struct walk *w)
 {
 	path_put(&w->root);
-	kfree(w->buf);
+	if (WALK_HEAP(w))
+		kfree(w->buf);
 }
 
 int path_lookup_from(const struct path *base, const char *name, unsigned flags, struct path *out)
@@ -401,6 +417,21 @@ int path_parent_from(const struct path *base, const char *name, struct nameparen
 		path_put(&w.path);
 		walk_end(&w);
 		return err;
+	}
+	if (!WALK_HEAP(&w)) {
+		/* np->last must outlive w: give np a heap copy of the name. */
+		size_t len = strlen(w.buf);
+		char *copy = kmalloc(len + 1, 0);
+
+		if (!copy) {
+			path_put(&w.path);
+			walk_end(&w);
+			return -ENOMEM;
+		}
+		memcpy(copy, w.buf, len + 1);
+		if (np->last)
+			np->last = copy + (np->last - w.buf);
+		w.buf = copy;
 	}
 	np->dir = w.path;
 	np->name_buf = w.buf; /* np->last points into it */

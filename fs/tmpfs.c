@@ -31,6 +31,10 @@ static struct kmem_cache *tmpfs_inode_cache;
 
 /* ---- options ------------------------------------------------------------- */
 
+/*
+ * Linux's defaults: size= half of RAM, nr_inodes= as many as half its
+ * pages. Context: any. Return: pages / inodes.
+ */
 uint64_t tmpfs_default_blocks(void)
 {
 	struct pmm_stats st;
@@ -141,15 +145,16 @@ static int parse_one(const char *key, size_t klen, const char *val, const char *
 		if (err)
 			return err;
 		if (rest < end && *rest == '%') {
-			/* a percentage of RAM: v% of total_pages pages */
-			if (v > UINT64_MAX / (total_pages ? total_pages : 1))
+			/* a percentage of RAM, in bytes rounded down, then
+			 * up to whole pages, as Linux computes it */
+			uint64_t bytes;
+
+			if (__builtin_mul_overflow(v, total_pages * PAGE_SIZE, &bytes))
 				return -EINVAL;
-			v = v * total_pages / 100;
+			v = bytes / 100;
 			rest++;
-			o->blocks = v;
-		} else {
-			o->blocks = v / PAGE_SIZE + (v % PAGE_SIZE != 0);
 		}
+		o->blocks = v / PAGE_SIZE + (v % PAGE_SIZE != 0);
 		if (rest != end)
 			return -EINVAL;
 		o->seen |= TMPFS_SEEN_BLOCKS;
@@ -251,7 +256,7 @@ int tmpfs_charge_blocks(struct super_block *sb, long pages)
 	return err;
 }
 
-/* Give back pages charged with tmpfs_charge_blocks. */
+/* Give back pages charged with tmpfs_charge_blocks. Locks: takes sbi->lock. */
 void tmpfs_uncharge_blocks(struct super_block *sb, uint64_t pages)
 {
 	int err = tmpfs_charge_blocks(sb, -(long)pages);
@@ -259,7 +264,10 @@ void tmpfs_uncharge_blocks(struct super_block *sb, uint64_t pages)
 	(void)err; /* giving back cannot fail */
 }
 
-/* Count one inode (or an extra hard link). Return: 0 or -ENOSPC. */
+/*
+ * Count one inode (or an extra hard link) against nr_inodes.
+ * Locks: takes sbi->lock. Return: 0, or -ENOSPC at the limit.
+ */
 int tmpfs_reserve_inode(struct super_block *sb)
 {
 	struct tmpfs_sb_info *sbi = TMPFS_SB(sb);
@@ -274,6 +282,7 @@ int tmpfs_reserve_inode(struct super_block *sb)
 	return err;
 }
 
+/* Give back what tmpfs_reserve_inode counted. Locks: takes sbi->lock. */
 void tmpfs_release_inode(struct super_block *sb)
 {
 	struct tmpfs_sb_info *sbi = TMPFS_SB(sb);
@@ -312,6 +321,11 @@ static void tmpfs_evict_inode(struct inode *inode)
 	}
 }
 
+/*
+ * A new inode of sb (see fs/tmpfs.h): counted against nr_inodes, owned by
+ * the caller, with the ops of its type. Context: may sleep.
+ * Return: 0 and *out (one reference), -ENOSPC, -ENOMEM.
+ */
 int tmpfs_new_inode(struct super_block *sb, struct inode *dir, umode_t mode, dev_t rdev,
 		    struct inode **out)
 {

@@ -41,6 +41,7 @@ static uint32_t name_hash(const char *name, size_t len)
 	return h;
 }
 
+/* An empty directory's entries. Context: any. */
 void tmpfs_dir_init(struct tmpfs_dir *dir)
 {
 	mutex_init(&dir->lock, "tmpfs_dir.lock");
@@ -52,14 +53,21 @@ void tmpfs_dir_init(struct tmpfs_dir *dir)
 	dir->dead = false;
 }
 
+/*
+ * Free a directory's entries at eviction: none are left after rmdir; at
+ * kill_sb the inodes they name are freed by vfs_sb_kill, so no reference
+ * is dropped here. Context: may sleep; nothing else uses dir.
+ */
 void tmpfs_dir_destroy(struct tmpfs_dir *dir)
 {
 	list_for_each_safe(node, &dir->entries) {
 		struct tmpfs_dirent *de = list_entry(node, struct tmpfs_dirent, order_link);
 
-		/* The super block is going: vfs_sb_kill frees de->inode. */
+		/* The super block is going: vfs_sb_kill frees de->inode. A
+		 * cursor belongs to an open file, which frees it. */
 		list_remove(&de->order_link);
-		kfree(de);
+		if (de->inode)
+			kfree(de);
 	}
 	kfree(dir->buckets);
 	dir->buckets = NULL;
@@ -290,6 +298,8 @@ static int tmpfs_link(struct dentry *old, struct inode *dir, struct dentry *dent
 
 	if (S_ISDIR(inode->mode))
 		return -EPERM;
+	if (!inode->nlink)
+		return -ENOENT; /* unlinked while open: it stays gone, as Linux */
 	if (dentry->name_len > NAME_MAX)
 		return -ENAMETOOLONG;
 	if (inode->nlink >= MAX_LINKS)
@@ -326,8 +336,20 @@ out_release:
  */
 static void name_dropped(struct inode *inode)
 {
+	struct tmpfs_inode *ti = TMPFS_I(inode);
+
 	if (S_ISDIR(inode->mode)) {
 		inode_set_nlink(inode, 0);
+		/*
+		 * A removed directory is empty and can hold nothing more, but
+		 * the dcache may keep it a while (its cached negative children
+		 * pin its dentry): count it free now, so statfs is exact at
+		 * once, as Linux's (whose rmdir prunes those children).
+		 */
+		if (ti->inode_reserved) {
+			ti->inode_reserved = false;
+			tmpfs_release_inode(inode->sb);
+		}
 	} else {
 		if (inode->nlink > 1)
 			tmpfs_release_inode(inode->sb);
@@ -560,23 +582,71 @@ const struct inode_ops tmpfs_dir_iops = {
 
 /* ---- file_ops -------------------------------------------------------------- */
 
+/*
+ * Each open directory file has a cursor: an entry with no inode and no
+ * name, kept in the order list just before the next entry to read, with
+ * the position it stands for. getdents that goes on where the last one
+ * stopped (the usual case) starts at the cursor instead of walking the
+ * list from its head, so reading a directory of n names costs O(n), not
+ * O(n^2 / names per call). Cursors are in no hash chain and are skipped
+ * by every walk. Without one (no memory at open), iterate walks from the
+ * head, which gives the same answer more slowly.
+ */
+static int tmpfs_dir_open(struct inode *inode __unused, struct file *file)
+{
+	struct tmpfs_dirent *cursor = dirent_alloc("", 0);
+
+	file->private = cursor; /* NULL is fine: see above */
+	return 0;
+}
+
+static void tmpfs_dir_release(struct inode *inode, struct file *file)
+{
+	struct tmpfs_dirent *cursor = file->private;
+	struct tmpfs_dir *d = TMPFS_D(inode);
+
+	if (!cursor)
+		return;
+	mutex_lock(&d->lock);
+	list_remove(&cursor->order_link);
+	mutex_unlock(&d->lock);
+	kfree(cursor);
+	file->private = NULL;
+}
+
+/*
+ * Emit the entries whose cookie is ctx->pos or more, in cookie order.
+ * Locks: the VFS holds the directory's inode->lock; takes tmpfs_dir.lock.
+ */
 static int tmpfs_iterate(struct file *file, struct dir_context *ctx)
 {
 	struct tmpfs_dir *d = TMPFS_D(file->inode);
+	struct tmpfs_dirent *cursor = file->private;
+	struct list_node *node;
 
 	if (!dir_emit_dots(file, ctx))
 		return 0;
 	mutex_lock(&d->lock);
-	list_for_each(node, &d->entries) {
+	node = d->entries.next;
+	if (cursor && list_is_linked(&cursor->order_link) && cursor->cookie == (uint64_t)ctx->pos)
+		node = cursor->order_link.next;
+	for (; node != &d->entries; node = node->next) {
 		struct tmpfs_dirent *de = list_entry(node, struct tmpfs_dirent, order_link);
 
-		if (de->cookie < (uint64_t)ctx->pos)
-			continue;
+		if (!de->inode || de->cookie < (uint64_t)ctx->pos)
+			continue; /* a cursor, or read already */
 		ctx->pos = (loff_t)de->cookie;
 		if (!ctx->actor(ctx, de->name, de->name_len, de->inode->ino,
 				(de->inode->mode & S_IFMT) >> 12))
 			break;
 		ctx->pos = (loff_t)de->cookie + 1;
+	}
+	if (cursor) {
+		/* Before node: every entry before it has a smaller cookie,
+		 * every one after (created later included) a larger one. */
+		list_remove(&cursor->order_link);
+		list_insert_between(&cursor->order_link, node->prev, node);
+		cursor->cookie = (uint64_t)ctx->pos;
 	}
 	mutex_unlock(&d->lock);
 	return 0;
@@ -607,6 +677,8 @@ static int tmpfs_dir_fsync(struct file *file __unused, bool datasync __unused)
 }
 
 const struct file_ops tmpfs_dir_fops = {
+	.open = tmpfs_dir_open,
+	.release = tmpfs_dir_release,
 	.iterate = tmpfs_iterate,
 	.llseek = tmpfs_dir_llseek,
 	.fsync = tmpfs_dir_fsync,

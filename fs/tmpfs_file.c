@@ -35,6 +35,11 @@ const struct page_cache_ops tmpfs_page_cache_ops = {
 	.charge = tmpfs_charge,
 };
 
+/*
+ * Release what a non-directory inode holds at eviction: a file's pages
+ * (given back to the size limit), a symlink's target and its block.
+ * Context: may sleep; the inode is unused.
+ */
 void tmpfs_file_evict(struct inode *inode)
 {
 	struct tmpfs_inode *ti = TMPFS_I(inode);
@@ -374,6 +379,13 @@ const struct inode_ops tmpfs_special_iops = {
 
 /* ---- symbolic links ------------------------------------------------------ */
 
+/*
+ * Give a new symlink inode its target (copied). A target of 128 bytes or
+ * more takes one block of space, as Linux's. Context: may sleep.
+ * Return: 0, -ENOENT (empty), -ENAMETOOLONG (a page or more), -ENOSPC,
+ * -ENOMEM; on failure the caller drops the inode, which gives back any
+ * charge.
+ */
 int tmpfs_symlink_set_target(struct inode *inode, const char *target)
 {
 	struct tmpfs_inode *ti = TMPFS_I(inode);

@@ -1,97 +1,22 @@
 // SPDX-License-Identifier: MIT
 /*
- * In-kernel tests of tmpfs (suite "tmpfs"), through the VFS kernel API the
- * way a program would use it: each test mounts a fresh tmpfs with the
- * options it needs on a directory of its own, checks what stat, statfs,
- * read, getdents and the errors say against Linux tmpfs's behaviour, and
- * unmounts it. The option parser is also tested alone.
+ * In-kernel tests of tmpfs (suite "tmpfs"; directories are in
+ * fs/tmpfs_dir_test.c), through the VFS kernel API the way a program
+ * would use it: each test mounts a fresh tmpfs with the options it needs
+ * on a directory of its own, checks what stat, statfs, read and the
+ * errors say against Linux tmpfs's behaviour, and unmounts it. The option
+ * parser and the devtmpfs entry points are also tested alone.
  *
- * Locks: none of their own; the tests run one at a time (the concurrent
- * one starts its own threads and joins them).
+ * Locks: none of their own; the tests run one at a time.
  */
 #include <xdv/errno.h>
 #include <xdv/ktest.h>
 #include <xdv/mm.h>
-#include <xdv/percpu.h>
-#include <xdv/printk.h>
-#include <xdv/sched.h>
 #include <xdv/string.h>
 
 #include "internal.h"
 #include "tmpfs.h"
-
-/* ---- helpers ----------------------------------------------------------------- */
-
-/* Make dir and mount a tmpfs with opts on it. Return: 0 or -errno. */
-static int mount_fresh(const char *dir, const char *opts)
-{
-	int err = vfs_mkdirat(AT_FDCWD, dir, 0755);
-
-	if (err && err != -EEXIST)
-		return err;
-	return vfs_mount("tmpfs", dir, "tmpfs", 0, opts);
-}
-
-static void umount_fresh(struct ktest *t, const char *dir)
-{
-	KTEST_EXPECT_EQ(t, vfs_umount(dir, 0), 0);
-	KTEST_EXPECT_EQ(t, vfs_unlinkat(AT_FDCWD, dir, AT_REMOVEDIR), 0);
-}
-
-/* Create (or truncate) name and write len bytes of buf at pos. Return:
- * the byte count written or -errno. */
-static ssize_t write_file(const char *name, const void *buf, size_t len, loff_t pos)
-{
-	struct file *f;
-	ssize_t n;
-	int err = vfs_open(name, O_WRONLY | O_CREAT, 0644, &f);
-
-	if (err)
-		return err;
-	n = kernel_write(f, buf, len, &pos);
-	file_put(f);
-	return n;
-}
-
-static ssize_t read_file(const char *name, void *buf, size_t len, loff_t pos)
-{
-	struct file *f;
-	ssize_t n;
-	int err = vfs_open(name, O_RDONLY, 0, &f);
-
-	if (err)
-		return err;
-	n = kernel_read(f, buf, len, &pos);
-	file_put(f);
-	return n;
-}
-
-static struct kstat stat_of(const char *name)
-{
-	struct kstat st;
-
-	memset(&st, 0, sizeof(st));
-	if (vfs_statat(AT_FDCWD, name, AT_SYMLINK_NOFOLLOW, &st))
-		st.mode = 0; /* the caller's checks then fail */
-	return st;
-}
-
-static uint64_t bfree_of(const char *name)
-{
-	struct kstatfs sf;
-
-	if (vfs_statfs(name, &sf))
-		return UINT64_MAX;
-	return sf.bfree;
-}
-
-static bool all_bytes(const uint8_t *p, size_t len, uint8_t v)
-{
-	for (size_t i = 0; i < len; i++)
-		if (p[i] != v)
-			return false;
-	return true;
-}
+#include "tmpfs_test.h"
 
 /* ---- options ----------------------------------------------------------------- */
 
@@ -115,6 +40,8 @@ KTEST(tmpfs, parse_options_linux_suffixes_parsed)
 
 	KTEST_EXPECT_EQ(t, tmpfs_parse_options("size=10%", 1000, &o), 0);
 	KTEST_EXPECT_EQ(t, o.blocks, 100);
+	KTEST_EXPECT_EQ(t, tmpfs_parse_options("size=1%", 1001, &o), 0);
+	KTEST_EXPECT_EQ(t, o.blocks, 11); /* 41000 bytes, rounded up to pages */
 	KTEST_EXPECT_EQ(t, tmpfs_parse_options("size=1", 1000, &o), 0);
 	KTEST_EXPECT_EQ(t, o.blocks, 1); /* rounded up to a page */
 	KTEST_EXPECT_EQ(t, tmpfs_parse_options("size=1G", 1000, &o), 0);
@@ -456,12 +383,12 @@ KTEST(tmpfs, mknod_fifo_and_device_types_kept)
 	if (!KTEST_EXPECT_EQ(t, mount_fresh(dir, NULL), 0))
 		return;
 	KTEST_EXPECT_EQ(t, vfs_mknodat(AT_FDCWD, "/ktmpfs_mknod/p", S_IFIFO | 0600, 0), 0);
-	KTEST_EXPECT_EQ(t, vfs_mknodat(AT_FDCWD, "/ktmpfs_mknod/c", S_IFCHR | 0666,
+	KTEST_EXPECT_EQ(t, vfs_mknodat(AT_FDCWD, "/ktmpfs_mknod/c", S_IFCHR | 0644,
 				       MKDEV(1, 3)), 0);
 	st = stat_of("/ktmpfs_mknod/p");
 	KTEST_EXPECT_EQ(t, st.mode, S_IFIFO | 0600);
 	st = stat_of("/ktmpfs_mknod/c");
-	KTEST_EXPECT_EQ(t, st.mode, S_IFCHR | 0666);
+	KTEST_EXPECT_EQ(t, st.mode, S_IFCHR | 0644);
 	KTEST_EXPECT_EQ(t, st.rdev, MKDEV(1, 3));
 	KTEST_EXPECT_EQ(t, st.size, 0);
 	KTEST_EXPECT_EQ(t, vfs_unlinkat(AT_FDCWD, "/ktmpfs_mknod/p", 0), 0);
@@ -469,321 +396,33 @@ KTEST(tmpfs, mknod_fifo_and_device_types_kept)
 	umount_fresh(t, dir);
 }
 
-/* ---- directories ------------------------------------------------------------- */
+/* ---- the devtmpfs entry points ------------------------------------------------ */
 
-KTEST(tmpfs, dir_size_and_nlink_as_linux)
-{
-	const char *dir = "/ktmpfs_dirsz";
-
-	if (!KTEST_EXPECT_EQ(t, mount_fresh(dir, NULL), 0))
-		return;
-	KTEST_EXPECT_EQ(t, vfs_mkdirat(AT_FDCWD, "/ktmpfs_dirsz/d", 0755), 0);
-	KTEST_EXPECT_EQ(t, stat_of("/ktmpfs_dirsz/d").size, 40);
-	KTEST_EXPECT_EQ(t, stat_of("/ktmpfs_dirsz/d").nlink, 2);
-	KTEST_EXPECT_EQ(t, stat_of("/ktmpfs_dirsz/d").blocks, 0);
-	KTEST_EXPECT_EQ(t, stat_of(dir).nlink, 3);
-	KTEST_EXPECT_EQ(t, stat_of(dir).size, 60);
-	KTEST_EXPECT_EQ(t, write_file("/ktmpfs_dirsz/d/f", "abc", 3, 0), 3);
-	KTEST_EXPECT_EQ(t, stat_of("/ktmpfs_dirsz/d").size, 60);
-	KTEST_EXPECT_EQ(t, stat_of("/ktmpfs_dirsz/d/f").blocks, 8);
-	KTEST_EXPECT_EQ(t, vfs_mkdirat(AT_FDCWD, "/ktmpfs_dirsz/d/s", 0755), 0);
-	KTEST_EXPECT_EQ(t, stat_of("/ktmpfs_dirsz/d").size, 80);
-	KTEST_EXPECT_EQ(t, stat_of("/ktmpfs_dirsz/d").nlink, 3);
-	KTEST_EXPECT_EQ(t, vfs_linkat(AT_FDCWD, "/ktmpfs_dirsz/d/f", AT_FDCWD,
-				      "/ktmpfs_dirsz/d/g", 0), 0);
-	KTEST_EXPECT_EQ(t, stat_of("/ktmpfs_dirsz/d/f").nlink, 2);
-	KTEST_EXPECT_EQ(t, stat_of("/ktmpfs_dirsz/d").size, 100);
-	KTEST_EXPECT_EQ(t, vfs_unlinkat(AT_FDCWD, "/ktmpfs_dirsz/d", AT_REMOVEDIR), -ENOTEMPTY);
-	KTEST_EXPECT_EQ(t, vfs_unlinkat(AT_FDCWD, "/ktmpfs_dirsz/d/s", AT_REMOVEDIR), 0);
-	KTEST_EXPECT_EQ(t, stat_of("/ktmpfs_dirsz/d").nlink, 2);
-	KTEST_EXPECT_EQ(t, vfs_unlinkat(AT_FDCWD, "/ktmpfs_dirsz/d/f", 0), 0);
-	KTEST_EXPECT_EQ(t, stat_of("/ktmpfs_dirsz/d/g").nlink, 1);
-	KTEST_EXPECT_EQ(t, vfs_unlinkat(AT_FDCWD, "/ktmpfs_dirsz/d/g", 0), 0);
-	KTEST_EXPECT_EQ(t, stat_of("/ktmpfs_dirsz/d").size, 40);
-	KTEST_EXPECT_EQ(t, vfs_unlinkat(AT_FDCWD, "/ktmpfs_dirsz/d", AT_REMOVEDIR), 0);
-	KTEST_EXPECT_EQ(t, stat_of(dir).nlink, 2);
-	KTEST_EXPECT_EQ(t, stat_of(dir).size, 40);
-	umount_fresh(t, dir);
-}
-
-KTEST(tmpfs, rename_replace_move_exchange_counts_kept)
-{
-	const char *dir = "/ktmpfs_ren";
-	char buf[8];
-
-	if (!KTEST_EXPECT_EQ(t, mount_fresh(dir, "nr_inodes=100"), 0))
-		return;
-	KTEST_EXPECT_EQ(t, vfs_mkdirat(AT_FDCWD, "/ktmpfs_ren/a", 0755), 0);
-	KTEST_EXPECT_EQ(t, vfs_mkdirat(AT_FDCWD, "/ktmpfs_ren/b", 0755), 0);
-	KTEST_EXPECT_EQ(t, write_file("/ktmpfs_ren/a/f", "one", 3, 0), 3);
-	KTEST_EXPECT_EQ(t, write_file("/ktmpfs_ren/b/g", "two", 3, 0), 3);
-	/* a file replaces a file in another directory */
-	KTEST_EXPECT_EQ(t, vfs_renameat2(AT_FDCWD, "/ktmpfs_ren/a/f", AT_FDCWD,
-					 "/ktmpfs_ren/b/g", 0), 0);
-	KTEST_EXPECT_EQ(t, read_file("/ktmpfs_ren/b/g", buf, sizeof(buf), 0), 3);
-	KTEST_EXPECT(t, !memcmp(buf, "one", 3));
-	KTEST_EXPECT_EQ(t, stat_of("/ktmpfs_ren/a/f").mode, 0);
-	KTEST_EXPECT_EQ(t, stat_of("/ktmpfs_ren/a").size, 40);
-	KTEST_EXPECT_EQ(t, stat_of("/ktmpfs_ren/b").size, 60);
-	/* a directory moves: ".." links follow */
-	KTEST_EXPECT_EQ(t, vfs_mkdirat(AT_FDCWD, "/ktmpfs_ren/a/sub", 0755), 0);
-	KTEST_EXPECT_EQ(t, stat_of("/ktmpfs_ren/a").nlink, 3);
-	KTEST_EXPECT_EQ(t, vfs_renameat2(AT_FDCWD, "/ktmpfs_ren/a/sub", AT_FDCWD,
-					 "/ktmpfs_ren/b/sub", 0), 0);
-	KTEST_EXPECT_EQ(t, stat_of("/ktmpfs_ren/a").nlink, 2);
-	KTEST_EXPECT_EQ(t, stat_of("/ktmpfs_ren/b").nlink, 3);
-	KTEST_EXPECT_EQ(t, stat_of("/ktmpfs_ren/b").size, 80);
-	/* a directory replaces an empty one */
-	KTEST_EXPECT_EQ(t, vfs_mkdirat(AT_FDCWD, "/ktmpfs_ren/a/empty", 0755), 0);
-	KTEST_EXPECT_EQ(t, vfs_renameat2(AT_FDCWD, "/ktmpfs_ren/b/sub", AT_FDCWD,
-					 "/ktmpfs_ren/a/empty", 0), 0);
-	KTEST_EXPECT_EQ(t, stat_of("/ktmpfs_ren/a").nlink, 3);
-	KTEST_EXPECT_EQ(t, stat_of("/ktmpfs_ren/b").nlink, 2);
-	KTEST_EXPECT_EQ(t, stat_of("/ktmpfs_ren/a").size, 60);
-	KTEST_EXPECT_EQ(t, stat_of("/ktmpfs_ren/b").size, 60);
-	/* exchange a file and a directory across parents */
-	KTEST_EXPECT_EQ(t, vfs_renameat2(AT_FDCWD, "/ktmpfs_ren/a/empty", AT_FDCWD,
-					 "/ktmpfs_ren/b/g", RENAME_EXCHANGE), 0);
-	KTEST_EXPECT(t, S_ISREG(stat_of("/ktmpfs_ren/a/empty").mode));
-	KTEST_EXPECT(t, S_ISDIR(stat_of("/ktmpfs_ren/b/g").mode));
-	KTEST_EXPECT_EQ(t, stat_of("/ktmpfs_ren/a").nlink, 2);
-	KTEST_EXPECT_EQ(t, stat_of("/ktmpfs_ren/b").nlink, 3);
-	KTEST_EXPECT_EQ(t, stat_of("/ktmpfs_ren/a").size, 60);
-	KTEST_EXPECT_EQ(t, read_file("/ktmpfs_ren/a/empty", buf, sizeof(buf), 0), 3);
-	KTEST_EXPECT_EQ(t, vfs_renameat2(AT_FDCWD, "/ktmpfs_ren/a/empty", AT_FDCWD,
-					 "/ktmpfs_ren/b/g", RENAME_WHITEOUT), -EINVAL);
-	/* clean up: everything goes, the counts come back */
-	KTEST_EXPECT_EQ(t, vfs_unlinkat(AT_FDCWD, "/ktmpfs_ren/a/empty", 0), 0);
-	KTEST_EXPECT_EQ(t, vfs_unlinkat(AT_FDCWD, "/ktmpfs_ren/b/g", AT_REMOVEDIR), 0);
-	KTEST_EXPECT_EQ(t, vfs_unlinkat(AT_FDCWD, "/ktmpfs_ren/a", AT_REMOVEDIR), 0);
-	KTEST_EXPECT_EQ(t, vfs_unlinkat(AT_FDCWD, "/ktmpfs_ren/b", AT_REMOVEDIR), 0);
-	struct kstatfs sf;
-	KTEST_EXPECT_EQ(t, vfs_statfs(dir, &sf), 0);
-	KTEST_EXPECT_EQ(t, sf.ffree, 99);
-	KTEST_EXPECT_EQ(t, sf.bfree, sf.blocks);
-	KTEST_EXPECT_EQ(t, stat_of(dir).nlink, 2);
-	umount_fresh(t, dir);
-}
-
-/* Names seen by getdents, as a bitmap of "f<n>" numbers. */
-struct seen {
-	uint8_t map[512 / 8];
-	unsigned dups, others;
+static struct fs_type ktest_dev_type = {
+	.name = "ktmpfs_dev",
+	.flags = FS_NO_SOURCE,
+	.kill_sb = tmpfs_kill_sb,
 };
 
-static void note_names(struct seen *s, const uint8_t *buf, ssize_t len)
+KTEST(tmpfs, make_sb_other_type_root_from_options)
 {
-	for (ssize_t off = 0; off < len;) {
-		const struct linux_dirent64 *d = (const void *)(buf + off);
-		unsigned n = 0;
-		const char *p = d->d_name;
-
-		off += d->d_reclen;
-		if (!d->d_reclen)
-			break;
-		if (p[0] != 'f') {
-			if (strcmp(p, ".") && strcmp(p, ".."))
-				s->others++;
-			continue;
-		}
-		for (p++; *p >= '0' && *p <= '9'; p++)
-			n = n * 10 + (unsigned)(*p - '0');
-		if (n >= 512) {
-			s->others++;
-			continue;
-		}
-		if (s->map[n / 8] & (1u << (n % 8)))
-			s->dups++;
-		s->map[n / 8] |= (uint8_t)(1u << (n % 8));
-	}
-}
-
-static bool seen_has(const struct seen *s, unsigned n)
-{
-	return s->map[n / 8] & (1u << (n % 8));
-}
-
-KTEST(tmpfs, getdents_across_creates_unlinks_no_dups)
-{
-	const char *dir = "/ktmpfs_gd";
-	char name[40];
-	uint8_t *buf = kmalloc(1024, GFP_KERNEL);
-	struct seen *s = kzalloc(sizeof(*s), GFP_KERNEL);
-	struct file *f;
-	ssize_t n;
-
-	if (!KTEST_EXPECT(t, buf && s))
-		goto out_buf;
-	if (!KTEST_EXPECT_EQ(t, mount_fresh(dir, NULL), 0))
-		goto out_buf;
-	for (unsigned i = 0; i < 200; i++) {
-		snprintf(name, sizeof(name), "%s/f%u", dir, i);
-		KTEST_EXPECT_EQ(t, write_file(name, "", 0, 0), 0);
-	}
-	if (!KTEST_EXPECT_EQ(t, vfs_open(dir, O_RDONLY | O_DIRECTORY, 0, &f), 0))
-		goto out_umount;
-	n = vfs_getdents64(f, buf, 1024);
-	KTEST_EXPECT(t, n > 0);
-	note_names(s, buf, n);
-	/* meanwhile: 50 of the later names go, 100 new ones come */
-	for (unsigned i = 150; i < 200; i++) {
-		snprintf(name, sizeof(name), "%s/f%u", dir, i);
-		KTEST_EXPECT_EQ(t, vfs_unlinkat(AT_FDCWD, name, 0), 0);
-	}
-	for (unsigned i = 200; i < 300; i++) {
-		snprintf(name, sizeof(name), "%s/f%u", dir, i);
-		KTEST_EXPECT_EQ(t, write_file(name, "", 0, 0), 0);
-	}
-	while ((n = vfs_getdents64(f, buf, 1024)) > 0)
-		note_names(s, buf, n);
-	KTEST_EXPECT_EQ(t, n, 0);
-	KTEST_EXPECT_EQ(t, s->dups, 0);
-	KTEST_EXPECT_EQ(t, s->others, 0);
-	unsigned missing = 0, ghosts = 0;
-	for (unsigned i = 0; i < 150; i++)
-		missing += !seen_has(s, i);
-	for (unsigned i = 150; i < 200; i++)
-		ghosts += seen_has(s, i);
-	for (unsigned i = 200; i < 300; i++)
-		missing += !seen_has(s, i); /* created after: come later, all seen */
-	KTEST_EXPECT_EQ(t, missing, 0);
-	KTEST_EXPECT_EQ(t, ghosts, 0); /* the first call read only early names */
-	KTEST_EXPECT_EQ(t, stat_of(dir).size, 40 + 250 * 20);
-	/* rewind and read all again: exactly the 250 names */
-	memset(s, 0, sizeof(*s));
-	KTEST_EXPECT_EQ(t, vfs_llseek(f, 0, SEEK_SET), 0);
-	while ((n = vfs_getdents64(f, buf, 1024)) > 0)
-		note_names(s, buf, n);
-	unsigned count = 0;
-	for (unsigned i = 0; i < 512; i++)
-		count += seen_has(s, i);
-	KTEST_EXPECT_EQ(t, count, 250);
-	KTEST_EXPECT_EQ(t, s->dups, 0);
-	file_put(f);
-	for (unsigned i = 0; i < 300; i++) {
-		if (i >= 150 && i < 200)
-			continue;
-		snprintf(name, sizeof(name), "%s/f%u", dir, i);
-		KTEST_EXPECT_EQ(t, vfs_unlinkat(AT_FDCWD, name, 0), 0);
-	}
-	KTEST_EXPECT_EQ(t, stat_of(dir).size, 40);
-out_umount:
-	umount_fresh(t, dir);
-out_buf:
-	kfree(s);
-	kfree(buf);
-}
-
-/* ---- concurrency --------------------------------------------------------------- */
-
-#define CONC_THREADS 4
-#define CONC_NAMES 200
-
-struct conc_arg {
-	unsigned id;
-	int errors;
-};
-
-/* Create CONC_NAMES names, then unlink the odd ones, in one shared directory. */
-static int conc_worker(void *p)
-{
-	struct conc_arg *a = p;
-	char name[48];
-
-	for (unsigned i = 0; i < CONC_NAMES; i++) {
-		snprintf(name, sizeof(name), "/ktmpfs_conc/d/t%u_%u", a->id, i);
-		if (i % 3 == 2) {
-			if (vfs_mkdirat(AT_FDCWD, name, 0755))
-				a->errors++;
-		} else if (write_file(name, name, 8, 0) != 8) {
-			a->errors++;
-		}
-	}
-	for (unsigned i = 1; i < CONC_NAMES; i += 2) {
-		snprintf(name, sizeof(name), "/ktmpfs_conc/d/t%u_%u", a->id, i);
-		if (vfs_unlinkat(AT_FDCWD, name, i % 3 == 2 ? AT_REMOVEDIR : 0))
-			a->errors++;
-	}
-	return 0;
-}
-
-KTEST(tmpfs, concurrent_create_unlink_tree_consistent)
-{
-	const char *dir = "/ktmpfs_conc";
-	struct conc_arg args[CONC_THREADS];
-	struct thread *th[CONC_THREADS];
-	uint8_t *buf = kmalloc(4096, GFP_KERNEL);
+	struct super_block *sb = NULL;
 	struct kstatfs sf;
-	struct file *f;
-	ssize_t n;
+	struct inode *root;
 
-	if (!KTEST_EXPECT(t, buf))
+	KTEST_EXPECT_EQ(t, tmpfs_make_sb(&ktest_dev_type, 0, "mode=x", &sb), -EINVAL);
+	if (!KTEST_EXPECT_EQ(t, tmpfs_make_sb(&ktest_dev_type, MS_RDONLY, "mode=755,size=8k", &sb),
+			     0))
 		return;
-	if (!KTEST_EXPECT_EQ(t, mount_fresh(dir, "nr_inodes=1000"), 0))
-		goto out_buf;
-	KTEST_EXPECT_EQ(t, vfs_mkdirat(AT_FDCWD, "/ktmpfs_conc/d", 0755), 0);
-	for (unsigned i = 0; i < CONC_THREADS; i++) {
-		args[i] = (struct conc_arg){ .id = i };
-		struct thread_attr attr = { .name = "tmpfs_conc",
-					     .affinity = i < nr_cpus ? 1ull << i : 0 };
-		if (thread_create(kernel_process(), conc_worker, &args[i], &attr, &th[i]))
-			th[i] = NULL;
-		KTEST_EXPECT(t, th[i]);
-	}
-	for (unsigned i = 0; i < CONC_THREADS; i++) {
-		if (th[i])
-			thread_join(th[i], NULL);
-		KTEST_EXPECT_EQ(t, args[i].errors, 0);
-	}
-	/* what is left: the even names of each thread, each listed once */
-	unsigned files = 0, dirs = 0, other = 0;
-	if (KTEST_EXPECT_EQ(t, vfs_open("/ktmpfs_conc/d", O_RDONLY | O_DIRECTORY, 0, &f), 0)) {
-		while ((n = vfs_getdents64(f, buf, 4096)) > 0) {
-			for (ssize_t off = 0; off < n;) {
-				const struct linux_dirent64 *d = (const void *)(buf + off);
-
-				off += d->d_reclen;
-				if (d->d_type == DT_DIR && strcmp(d->d_name, ".") &&
-				    strcmp(d->d_name, ".."))
-					dirs++;
-				else if (d->d_type == DT_REG)
-					files++;
-				else if (d->d_type != DT_DIR)
-					other++;
-			}
-		}
-		file_put(f);
-	}
-	unsigned want_dirs = 0, want_files = 0;
-	for (unsigned i = 0; i < CONC_NAMES; i += 2) {
-		if (i % 3 == 2)
-			want_dirs++;
-		else
-			want_files++;
-	}
-	KTEST_EXPECT_EQ(t, files, CONC_THREADS * want_files);
-	KTEST_EXPECT_EQ(t, dirs, CONC_THREADS * want_dirs);
-	KTEST_EXPECT_EQ(t, other, 0);
-	struct kstat st = stat_of("/ktmpfs_conc/d");
-	KTEST_EXPECT_EQ(t, st.size, 40 + 20 * (files + dirs));
-	KTEST_EXPECT_EQ(t, st.nlink, 2 + dirs);
-	KTEST_EXPECT_EQ(t, vfs_statfs(dir, &sf), 0);
-	KTEST_EXPECT_EQ(t, sf.ffree, 1000 - 2 - files - dirs);
-	KTEST_EXPECT_EQ(t, sf.blocks - sf.bfree, files);
-	/* and it all goes away cleanly */
-	char name[48];
-	for (unsigned id = 0; id < CONC_THREADS; id++) {
-		for (unsigned i = 0; i < CONC_NAMES; i += 2) {
-			snprintf(name, sizeof(name), "/ktmpfs_conc/d/t%u_%u", id, i);
-			KTEST_EXPECT_EQ(t, vfs_unlinkat(AT_FDCWD, name,
-							i % 3 == 2 ? AT_REMOVEDIR : 0), 0);
-		}
-	}
-	KTEST_EXPECT_EQ(t, vfs_unlinkat(AT_FDCWD, "/ktmpfs_conc/d", AT_REMOVEDIR), 0);
-	KTEST_EXPECT_EQ(t, vfs_statfs(dir, &sf), 0);
-	KTEST_EXPECT_EQ(t, sf.ffree, 999);
-	KTEST_EXPECT_EQ(t, sf.bfree, sf.blocks);
-	umount_fresh(t, dir);
-out_buf:
-	kfree(buf);
+	KTEST_EXPECT(t, sb->type == &ktest_dev_type);
+	KTEST_EXPECT_EQ(t, sb->magic, TMPFS_MAGIC);
+	KTEST_EXPECT_EQ(t, sb->flags & SB_RDONLY, SB_RDONLY);
+	root = sb->root->inode;
+	KTEST_EXPECT_EQ(t, root->mode, S_IFDIR | 0755);
+	KTEST_EXPECT_EQ(t, root->nlink, 2);
+	KTEST_EXPECT_EQ(t, root->size, 40);
+	KTEST_EXPECT_EQ(t, sb->ops->statfs(sb, &sf), 0);
+	KTEST_EXPECT_EQ(t, sf.blocks, 2);
+	KTEST_EXPECT_EQ(t, sf.files - sf.ffree, 1);
+	tmpfs_kill_sb(sb);
 }

@@ -43,6 +43,7 @@ __noreturn void kernel_main(paddr_t boot_info_phys)
 	workqueue_init();                 /* a kworker thread per CPU */
 	loadavg_init();                   /* /proc/loadavg's 5 s sampling timer */
 	vfs_init();                       /* tmpfs root, initramfs, /dev, /proc */
+	vfs_list_requested();             /* vfs_list=PATH: print that tree */
 
 	initialized_print();              /* "XDV Kernel v0.2 initialized" */
 	ktest_run_requested();            /* ktest on the command line */

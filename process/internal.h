@@ -165,6 +165,14 @@ int process_add_thread(struct process *p, struct thread *t); /* -EINVAL: exiting
 void process_get(struct process *p);
 void process_put(struct process *p);
 void process_init(void);
+/* ---- loadavg.c ---- */
+#define LOADAVG_EXP_1  1884 /* 1/exp(5 s/1 min) in 11-bit fixed point */
+#define LOADAVG_EXP_5  2014 /* 1/exp(5 s/5 min) */
+#define LOADAVG_EXP_15 2037 /* 1/exp(5 s/15 min) */
+/* One 5 s step of a load average with factor exp and active runnable
+ * threads (both fixed point): Linux's calc_load. */
+unsigned long loadavg_calc(unsigned long load, unsigned long exp, unsigned long active);
+
 /* The tree lock, for walking parents and children (process_info.c). */
 uint64_t process_tree_lock(void);
 void process_tree_unlock(uint64_t flags);

@@ -23,9 +23,6 @@
 #include "internal.h"
 
 #define LOAD_FREQ_NS (5ull * 1000000000ull)
-#define EXP_1  1884 /* 1/exp(5sec/1min) as fixed-point */
-#define EXP_5  2014 /* 1/exp(5sec/5min) */
-#define EXP_15 2037 /* 1/exp(5sec/15min) */
 
 static unsigned long avenrun[3];
 static struct timer loadavg_timer;
@@ -41,7 +38,7 @@ unsigned sched_nr_running(void)
 }
 
 /* One step of the damped average (Linux's calc_load, with its rounding). */
-static unsigned long calc_load(unsigned long load, unsigned long exp, unsigned long active)
+unsigned long loadavg_calc(unsigned long load, unsigned long exp, unsigned long active)
 {
 	unsigned long newload = load * exp + active * (LOADAVG_FIXED_1 - exp);
 
@@ -53,12 +50,12 @@ static unsigned long calc_load(unsigned long load, unsigned long exp, unsigned l
 static void loadavg_sample(struct timer *t, void *arg)
 {
 	unsigned long active = (unsigned long)sched_nr_running() * LOADAVG_FIXED_1;
-	static const unsigned long exps[3] = { EXP_1, EXP_5, EXP_15 };
+	static const unsigned long exps[3] = { LOADAVG_EXP_1, LOADAVG_EXP_5, LOADAVG_EXP_15 };
 
 	for (int i = 0; i < 3; i++) {
 		unsigned long v = __atomic_load_n(&avenrun[i], __ATOMIC_RELAXED);
 
-		__atomic_store_n(&avenrun[i], calc_load(v, exps[i], active), __ATOMIC_RELAXED);
+		__atomic_store_n(&avenrun[i], loadavg_calc(v, exps[i], active), __ATOMIC_RELAXED);
 	}
 	next_sample_ns += LOAD_FREQ_NS;
 	timer_start(t, next_sample_ns, loadavg_sample, arg);

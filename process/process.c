@@ -188,11 +188,15 @@ void process_thread_exited(struct thread *t)
 	if (last)
 		p->exit_code = t->exit_code;
 	spin_unlock(&p->lock);
-	if (last)
-		reap = process_become_zombie(p);
 	spin_unlock_irqrestore(&tree_lock, flags);
-	if (last)
-		process_release_fs(p);
+	if (!last)
+		return;
+	/* Close its files before its parent can hear of the exit (no thread
+	 * can join a process with none left, so p stays as it is meanwhile). */
+	process_release_fs(p);
+	flags = spin_lock_irqsave(&tree_lock);
+	reap = process_become_zombie(p);
+	spin_unlock_irqrestore(&tree_lock, flags);
 	if (reap)
 		process_reap(p);
 }

@@ -101,6 +101,12 @@ void process_get_info(struct process *p, struct process_info *out)
 	out->is_kernel = p->address_space == NULL;
 	out->start_ns = p->start_ns;
 	out->exit_code = p->exit_code;
+	out->uid = p->cred.uid;
+	out->euid = p->cred.euid;
+	out->fsuid = p->cred.fsuid;
+	out->gid = p->cred.gid;
+	out->egid = p->cred.egid;
+	out->fsgid = p->cred.fsgid;
 
 	spin_lock(&p->lock);
 	out->nr_threads = p->nr_threads;
@@ -124,6 +130,7 @@ void process_get_info(struct process *p, struct process_info *out)
 			out->prio = linux_stat_prio(t);
 			out->rt_priority = t->rt_priority;
 			out->policy = t->policy;
+			out->affinity = thread_affinity(t);
 			first = false;
 		}
 	}
@@ -134,4 +141,42 @@ void process_get_info(struct process *p, struct process_info *out)
 	else
 		out->state = runnable ? 'R' : 'S';
 	process_tree_unlock(flags);
+}
+
+/*
+ * A process's fs context and descriptor table are released by its last
+ * thread after it has counted itself out of nr_threads under the tree
+ * lock (process_thread_exited). So under the tree lock, while nr_threads
+ * is not 0 (the kernel process never releases its own), the pointers are
+ * valid and stay so until the lock is dropped: that is when another
+ * process's context may be referenced, or its table looked at.
+ */
+static bool process_fs_held(struct process *p)
+{
+	return p == kernel_process() || p->nr_threads > 0;
+}
+
+struct fs_context *process_fs_context_get(struct process *p)
+{
+	uint64_t flags = process_tree_lock();
+	struct fs_context *fs = NULL;
+
+	if (process_fs_held(p) && p->fs) {
+		fs = p->fs;
+		__atomic_fetch_add(&fs->refs, 1, __ATOMIC_RELAXED);
+	}
+	process_tree_unlock(flags);
+	return fs;
+}
+
+bool process_with_fd_table(struct process *p, void (*fn)(struct fd_table *table, void *arg),
+			   void *arg)
+{
+	uint64_t flags = process_tree_lock();
+	bool alive = process_fs_held(p) && p->files;
+
+	if (alive)
+		fn(p->files, arg);
+	process_tree_unlock(flags);
+	return alive;
 }

@@ -429,6 +429,7 @@ struct process_info {
 	int prio;               /* Linux's stat "priority": 20 + nice, or -1 - rt_priority */
 	unsigned rt_priority;
 	unsigned policy;        /* enum sched_policy */
+	uint64_t affinity;      /* of its first thread: allowed CPUs (0: all) */
 	uint64_t nvcsw, nivcsw; /* summed over its live threads */
 	uint64_t utime_ns, stime_ns;
 	uint64_t start_ns;      /* creation, in time_since_boot_ns() terms */
@@ -459,6 +460,20 @@ void process_put(struct process *p);
 /* Fill *out from p. Context: any (takes spinlocks with interrupts off). */
 void process_get_info(struct process *p, struct process_info *out);
 
+struct fs_context;
+struct fd_table;
+/*
+ * Another process's file-system state, safe against its exit: its fs
+ * context with a reference (give it back with fs_context_put), or NULL
+ * once it has exited; and fn run on its descriptor table while the table
+ * cannot go away (under the process tree lock, interrupts off: fn must
+ * not sleep; fd_get_file may be used to keep a file). Return: false if it
+ * has no table (exited).
+ */
+struct fs_context *process_fs_context_get(struct process *p);
+bool process_with_fd_table(struct process *p, void (*fn)(struct fd_table *table, void *arg),
+			   void *arg);
+
 /*
  * The load averages (Linux's fixed point: FSHIFT 11 bits of fraction),
  * over 1, 5 and 15 minutes, of runnable threads, sampled every 5 s.
@@ -468,6 +483,8 @@ void process_get_info(struct process *p, struct process_info *out);
 void loadavg_get(unsigned long out[3]);
 /* Runnable threads now on all CPUs (the running ones included). */
 unsigned sched_nr_running(void);
+/* Processes and threads created since boot (Linux's total_forks). */
+uint64_t sched_nr_forks(void);
 /* The pid handed out last (the "last_pid" of /proc/loadavg). */
 pid_t pid_last_allocated(void);
 /* Start sampling (a kernel thread). Context: boot, after the scheduler. */

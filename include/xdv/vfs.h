@@ -27,7 +27,8 @@
  *
  * Locks (in this order): mount_lock (the mount table; mutex) ->
  * inode->lock of a directory (parent before child; two directories of a
- * rename in address order after the per-super-block rename mutex) ->
+ * rename, an ancestor first and otherwise in address order, after the
+ * per-super-block rename mutex) ->
  * inode->lock of a file -> page_cache->lock (spinlock) -> dcache_lock
  * (spinlock, the hash and the children lists) -> inode->attr_lock.
  */
@@ -752,3 +753,6 @@ void devices_for_each(bool block, void (*fn)(unsigned major, const char *name, v
  * on /dev and proc on /proc. Context: boot, may sleep, once.
  */
 void vfs_init(void);
+/* vfs_list=PATH: print the tree under PATH, sorted (fs/vfs_list.c, for
+ * the system test). Context: boot, after vfs_init, may sleep. */
+void vfs_list_requested(void);
