@@ -932,3 +932,44 @@ KTEST(procfs, lseek_set_and_cur_then_read_end_einval)
 	KTEST_EXPECT_EQ(t, kernel_read(f, part, sizeof(part), &pos), 0);
 	file_put(f);
 }
+
+static int child_open_console(struct child *c)
+{
+	struct file *f;
+	int err = vfs_open("/dev/console", O_RDWR, 0, &f);
+
+	if (err)
+		return err;
+	c->fd = fd_install(fd_table_current(), f, 0, false);
+	return c->fd < 0 ? c->fd : 0;
+}
+
+KTEST(procfs, pid_fd_of_console_links_to_dev_console)
+{
+	struct child c;
+	char link[48], target[64];
+	int n;
+
+	KTEST_EXPECT_EQ(t, child_start(&c, child_open_console), 0);
+	if (KTEST_EXPECT_EQ(t, c.result, 0)) {
+		snprintf(link, sizeof(link), "/proc/%d/fd/%d", c.pid, c.fd);
+		n = vfs_readlinkat(AT_FDCWD, link, target, sizeof(target) - 1);
+		if (KTEST_EXPECT_EQ(t, n, 12)) {
+			target[n] = '\0';
+			KTEST_EXPECT_STREQ(t, target, "/dev/console");
+		}
+	}
+	child_finish(&c);
+}
+
+KTEST(procfs, devices_lists_mem_major_1)
+{
+	char *text = gen(procfs_show_devices, NULL, NULL);
+
+	if (!KTEST_EXPECT(t, text != NULL))
+		return;
+	KTEST_EXPECT(t, !strncmp(text, "Character devices:\n", 19));
+	KTEST_EXPECT(t, contains(text, "\n  1 mem\n"));
+	KTEST_EXPECT(t, contains(text, "\n\nBlock devices:\n"));
+	kfree(text);
+}
