@@ -1,6 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
-# File systems from the initramfs. A known tree is built on the host
+# File systems from the initramfs. First tools/gen_cpio: every kind of
+# list line, read back by GNU cpio (with its crc check). Then a known tree is built on the host
 # (directories with odd modes, empty, small and 150 KiB files, a hard link
 # pair, absolute, relative, dangling and directory symlinks, a FIFO, set-id
 # bits, fixed mtimes) and archived with the host's GNU cpio (owner 1234:567
@@ -115,6 +116,43 @@ compare() {
 	sed 's/^/#   /' "$work/$name.diff" | head -n 40
 	return 1
 }
+
+# ---- tools/gen_cpio: what it writes, GNU cpio reads back ----------------------
+gen=$BUILD/tools/gen_cpio
+printf 'data\n' > "$work/gen.src"
+cat > "$work/gen.list" <<EOF
+# every kind of line
+dir /d 0750 1 2
+file /d/f $work/gen.src 0640 3 4 /d/hard
+slink /d/s f 0777 5 6
+nod /d/console 0600 0 0 c 5 1
+nod /d/sda 0660 0 6 b 8 0
+pipe /d/p 0600 7 8
+sock /d/k 0755 9 10
+EOF
+cat > "$work/gen.want" <<'EOF'
+drwxr-x--- 2 1 2 0 d
+-rw-r----- 2 3 4 0 d/f
+-rw-r----- 2 3 4 5 d/hard
+lrwxrwxrwx 1 5 6 1 d/s -> f
+crw------- 1 0 0 5, 1 d/console
+brw-rw---- 1 0 6 8, 0 d/sda
+prw------- 1 7 8 0 d/p
+srwxr-xr-x 1 9 10 0 d/k
+EOF
+if "$gen" -c -t 1000000000 "$work/gen.list" > "$work/gen.cpio" &&
+	(cd "$work" && cpio --quiet -i --only-verify-crc < gen.cpio) &&
+	cpio --quiet -tv --numeric-uid-gid < "$work/gen.cpio" |
+		sed -E 's/ [A-Z][a-z]{2} +[0-9]+ +([0-9]{4}|[0-9]{2}:[0-9]{2}) / /' |
+		tr -s ' ' > "$work/gen.tv" &&
+	diff -u "$work/gen.want" "$work/gen.tv" > "$work/gen.diff" &&
+	! echo "nod /x 0600 0 0 q 1 2" | "$gen" - > /dev/null 2>&1 &&
+	! echo "bogus /x" | "$gen" - > /dev/null 2>&1; then
+	pass "fs_gen_cpio_every_line_kind_read_back_by_gnu_cpio"
+else
+	fail "fs_gen_cpio_every_line_kind_read_back_by_gnu_cpio"
+	sed 's/^/#   /' "$work/gen.diff"
+fi
 
 build_tree "$tree"
 host_list "$tree" > "$work/host.list"
