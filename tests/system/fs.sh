@@ -1,13 +1,13 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
 # File systems from the initramfs. First tools/gen_cpio: every kind of
-# list line, read back by GNU cpio (with its crc check). Then a known tree is built on the host
-# (directories with odd modes, empty, small and 150 KiB files, a hard link
-# pair, absolute, relative, dangling and directory symlinks, a FIFO, set-id
-# bits, fixed mtimes) and archived with the host's GNU cpio (owner 1234:567
-# through cpio -R); the kernel unpacks it as its initramfs and prints it
-# with vfs_list=/fstest, which must equal the host's listing of the tree
-# (find -printf plus cksum) line for line: modes, owners, sizes, contents,
+# list line, read back by GNU cpio (with its crc check). Then a known tree
+# is built on the host (directories with odd modes, empty, small and
+# 150 KiB files, a hard link pair, absolute, relative, dangling and
+# directory symlinks, a FIFO, set-id bits, fixed mtimes) and archived
+# with the host's GNU cpio (owner 1234:567 through cpio -R); the kernel
+# unpacks it as its initramfs and prints it with vfs_list=/fstest, which
+# must equal the host's listing of the tree (find -printf plus cksum) line for line: modes, owners, sizes, contents,
 # link counts, link targets and mtimes. Then: the same as a crc (070702)
 # archive; an archive truncated inside the last entry and one with a
 # garbage byte in a header, which boot to "initialized" with the module,
@@ -191,7 +191,8 @@ listing_before() { # ARCHIVE NAME
 at=$(entry_offset "$work/newc.cpio" "fstest/zbig")
 head -c $((at + 110 + 16 + 5000)) "$work/newc.cpio" > "$work/truncated.cpio"
 listing_before "$work/newc.cpio" fstest/zbig > "$work/truncated.want"
-msg="initramfs: module 0 (initramfs0): bad archive at offset $at: file size past the end of the archive"
+msg="initramfs: module 0 (initramfs0): bad archive at offset $at:"
+msg+=" file size past the end of the archive"
 if boot_list truncated "$work/truncated.cpio" && grep -qF "$msg" <<< "$(tr -d '\r' < "$LOG")" &&
 	compare truncated "$work/truncated.want"; then
 	pass "fs_initramfs_truncated_reports_offset_and_keeps_earlier_entries"
@@ -246,7 +247,8 @@ if boot_list two "$work/newc.cpio $work/notcpio.bin $work/over.cpio" \
 	"rdinit=/fstest/x_setuid init=/fstest/zbig" &&
 	tr -d '\r' < "$LOG" | grep -qF "initramfs: init: /fstest/x_setuid (rdinit=)" &&
 	compare two "$work/two.want" &&
-	tr -d '\r' < "$LOG" | grep -q "initramfs: module 1 (initramfs1, 27 bytes) is not a cpio archive: skipped" &&
+	tr -d '\r' < "$LOG" |
+	grep -qF "initramfs: module 1 (initramfs1, 27 bytes) is not a cpio archive: skipped" &&
 	tr -d '\r' < "$LOG" | grep -q "initramfs: 3 entries (.*, 0 errors) from module 2"; then
 	pass "fs_initramfs_two_modules_unpack_in_order_and_non_cpio_is_skipped"
 else
@@ -269,12 +271,16 @@ text=$(kernel_list "$LOG")
 # /dev/console is under the devtmpfs mount by now: count what was made.
 list=$BUILD/initramfs.list
 summary="initramfs: $(grep -cE '^(file|dir|nod|slink|pipe|sock) ' "$list") entries"
-summary+=" ($(grep -c '^file ' "$list") files, $(grep -c '^dir ' "$list") dirs, $(grep -c '^slink ' "$list") symlinks,"
+summary+=" ($(grep -c '^file ' "$list") files, $(grep -c '^dir ' "$list") dirs,"
+summary+=" $(grep -c '^slink ' "$list") symlinks,"
 summary+=" $(grep -cE '^(nod|pipe|sock) ' "$list") nodes, 0 hard links, 0 errors) from module 0"
-if grep -qF "$summary" <<< "$(tr -d '\r' < "$LOG")" && grep -q "^nod /dev/console 0600 0 0 c 5 1$" "$list" &&
+passwd="etc/passwd 100644 0 0 $(wc -c < iso/rootfs/etc/passwd) [0-9]* 1"
+passwd+=" $(cksum < iso/rootfs/etc/passwd | cut -d' ' -f1)"
+if grep -qF "$summary" <<< "$(tr -d '\r' < "$LOG")" &&
+	grep -q "^nod /dev/console 0600 0 0 c 5 1$" "$list" &&
 	grep -qx "tmp 41777 0 0 - [0-9]* - -" <<< "$text" &&
 	grep -qF "initramfs: init: /init (rdinit default)" <<< "$(tr -d '\r' < "$LOG")" &&
-	grep -qx "etc/passwd 100644 0 0 $(wc -c < iso/rootfs/etc/passwd) [0-9]* 1 $(cksum < iso/rootfs/etc/passwd | cut -d' ' -f1)" <<< "$text"; then
+	grep -qx "$passwd" <<< "$text"; then
 	pass "fs_default_initramfs_has_console_tmp_and_etc"
 else
 	fail "fs_default_initramfs_has_console_tmp_and_etc" "QEMU: $QEMU_STATUS; want '$summary'"
