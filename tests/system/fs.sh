@@ -7,15 +7,16 @@
 # directory symlinks, a FIFO, set-id bits, fixed mtimes) and archived
 # with the host's GNU cpio (owner 1234:567 through cpio -R); the kernel
 # unpacks it as its initramfs and prints it with vfs_list=/fstest, which
-# must equal the host's listing of the tree (find -printf plus cksum) line for line: modes, owners, sizes, contents,
-# link counts, link targets and mtimes. Then: the same as a crc (070702)
-# archive; an archive truncated inside the last entry and one with a
-# garbage byte in a header, which boot to "initialized" with the module,
-# offset and reason, keeping the entries before the bad one; two archives
-# in module order (the second overrides) plus a module that is not cpio;
-# the default initramfs (/dev/console, /tmp 1777); the init program
-# chosen as Linux does (rdinit=, /init, init=); and the big tmpfs KTAP
-# suite with 1 GiB of RAM (FS_SKIP_BIG=1 leaves it out, for a quick run).
+# must equal the host's listing of the tree (find -printf plus cksum)
+# line for line: modes, owners, sizes, contents, link counts, link
+# targets and mtimes. Then: the same as a crc (070702) archive; an
+# archive truncated inside the last entry and one with a garbage byte in
+# a header, which boot to "initialized" with the module, offset and
+# reason, keeping the entries before the bad one; two archives in module
+# order (the second overrides) plus a module that is not cpio; the
+# default initramfs (/dev/console, /tmp 1777); the init program chosen
+# as Linux does (rdinit=, /init, init=); and the big tmpfs KTAP suite
+# with 1 GiB of RAM (FS_SKIP_BIG=1 leaves it out, for a quick run).
 . "$(dirname "$0")/lib.sh"
 
 work=$BUILD/test/fs
