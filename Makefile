@@ -58,7 +58,8 @@ UNIT_KERNEL_SRCS := kernel/format.c kernel/strlcpy.c kernel/cmdline.c boot/multi
 	kernel/log_ring.c kernel/printk.c kernel/console.c drivers/textgrid.c \
 	memory/buddy.c memory/memmap.c memory/slab.c memory/slab_debug.c memory/kmalloc.c \
 	cpu/acpi_tables.c cpu/acpi_madt.c cpu/acpi_aml.c cpu/mptable.c cpu/cpufeature_decode.c \
-	drivers/rtc_time.c kernel/crng.c process/prio_array.c kernel/lockdep_graph.c
+	drivers/rtc_time.c kernel/crng.c process/prio_array.c kernel/lockdep_graph.c \
+	fs/cpio.c fs/page_tree.c
 UNIT_TEST_SRCS   := $(sort $(wildcard tests/unit/*.c tests/unit/*/*.c))
 UNIT_OBJS := $(UNIT_KERNEL_SRCS:%.c=$(BUILD)/host/%.o) $(UNIT_TEST_SRCS:%.c=$(BUILD)/host/%.o)
 UNIT_BIN  := $(BUILD)/unit/xdv-unit
@@ -70,17 +71,26 @@ HOST_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -Wno-unused-parameter \
 KERNEL_ELF := $(BUILD)/kernel.elf
 KERNEL_BIN := $(BUILD)/kernel.bin
 ISO        := $(BUILD)/xdv.iso
+# The initramfs (see "initramfs" below). User programs go in
+# INITRAMFS_PROGRAMS as DEST=SRC pairs, e.g.
+#   INITRAMFS_PROGRAMS += /sbin/init=$(BUILD)/user/init
+INITRAMFS_PROGRAMS ?=
+INITRAMFS      := $(BUILD)/initramfs.cpio
+INITRAMFS_LIST := $(BUILD)/initramfs.list
+GEN_CPIO       := $(BUILD)/tools/gen_cpio
+ROOTFS_FILES   := $(shell find iso/rootfs 2>/dev/null)
 
 .PHONY: all kernel iso run run-uefi debug test unit bench bench-boot deps clean help
 .DEFAULT_GOAL := all
 
-all: $(KERNEL_ELF) $(KERNEL_BIN)
+all: $(KERNEL_ELF) $(KERNEL_BIN) $(INITRAMFS)
 kernel: all
 
 help:
 	@echo "XDV make targets:"
-	@echo "  make            build build/kernel.elf (with symbols) and build/kernel.bin"
+	@echo "  make            build build/kernel.elf (with symbols), kernel.bin, initramfs.cpio"
 	@echo "  make iso        build build/xdv.iso (GRUB2, BIOS + UEFI hybrid)"
+	@echo "  make initramfs  build build/initramfs.cpio (iso/rootfs + user programs)"
 	@echo "  make run        boot the ISO in QEMU (BIOS), serial on this terminal"
 	@echo "  make run-uefi   the same under UEFI firmware (OVMF)"
 	@echo "  make debug      QEMU halted with a gdb server, and gdb attached"
@@ -135,10 +145,37 @@ $(KERNEL_ELF): $(OBJS) $(BUILD)/ksyms.o linker.ld
 $(KERNEL_BIN): $(KERNEL_ELF)
 	$(Q)$(OBJCOPY) -O binary $< $@
 
+# ---- initramfs -------------------------------------------------------------
+# The root file system GRUB loads as a module: the skeleton iso/rootfs/
+# (files) and iso/initramfs.list (directories with their modes, device
+# nodes), owned by root through tools/gen_cpio without root on the host.
+# User programs: INITRAMFS_PROGRAMS (above).
+
+$(GEN_CPIO): tools/gen_cpio.c
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  HOSTCC  $<")
+	$(Q)$(HOSTCC) -std=gnu11 -O2 -Wall -Wextra -Werror -o $@ $<
+
+# Rewritten only when it changes, so the archive is not remade for nothing.
+$(INITRAMFS_LIST): tools/gen-initramfs-list.sh iso/initramfs.list $(ROOTFS_FILES) FORCE
+	@mkdir -p $(@D)
+	$(Q)tools/gen-initramfs-list.sh iso/rootfs iso/initramfs.list $(INITRAMFS_PROGRAMS) > $@.tmp
+	$(Q)cmp -s $@.tmp $@ && rm $@.tmp || mv $@.tmp $@
+
+$(INITRAMFS): $(INITRAMFS_LIST) $(GEN_CPIO) $(foreach p,$(INITRAMFS_PROGRAMS),$(lastword $(subst =, ,$(p))))
+	@$(if $(Q),echo "  CPIO    $@")
+	$(Q)$(GEN_CPIO) $(INITRAMFS_LIST) > $@.tmp && mv $@.tmp $@
+
+initramfs: $(INITRAMFS)
+
+.PHONY: initramfs FORCE
+FORCE:
+
 # ---- ISO -------------------------------------------------------------------
-$(ISO): $(KERNEL_ELF) iso/grub.cfg
+$(ISO): $(KERNEL_ELF) $(INITRAMFS) iso/grub.cfg
 	@rm -rf $(BUILD)/isodir && mkdir -p $(BUILD)/isodir/boot/grub
 	$(Q)cp $(KERNEL_ELF) $(BUILD)/isodir/boot/kernel.elf
+	$(Q)cp $(INITRAMFS) $(BUILD)/isodir/boot/initramfs.cpio
 	$(Q)cp iso/grub.cfg $(BUILD)/isodir/boot/grub/grub.cfg
 	@$(if $(Q),echo "  ISO     $@")
 	$(Q)grub-mkrescue -o $@ $(BUILD)/isodir 2> $(BUILD)/grub-mkrescue.log || \
@@ -168,15 +205,21 @@ $(BUILD)/host/%.o: %.c
 	@$(if $(Q),echo "  HOSTCC  $<")
 	$(Q)$(HOSTCC) $(HOST_CFLAGS) -c $< -o $@
 
-$(UNIT_BIN): $(UNIT_OBJS)
+# Archives written by the host's cpio for tests/unit/fs/test_cpio.c.
+CPIO_FIXTURES := $(abspath $(BUILD)/unit/cpio-fixtures)
+$(BUILD)/host/tests/unit/fs/test_cpio.o: HOST_CFLAGS += -DCPIO_FIXTURES='"$(CPIO_FIXTURES)"'
+$(CPIO_FIXTURES)/newc.cpio: tests/unit/fs/make-cpio-fixtures.sh
+	$(Q)tests/unit/fs/make-cpio-fixtures.sh $(CPIO_FIXTURES)
+
+$(UNIT_BIN): $(UNIT_OBJS) $(CPIO_FIXTURES)/newc.cpio
 	@mkdir -p $(@D)
-	$(Q)$(HOSTCC) $(HOST_CFLAGS) -o $@ $^ -lcriterion
+	$(Q)$(HOSTCC) $(HOST_CFLAGS) -o $@ $(UNIT_OBJS) -lcriterion
 
 unit: $(UNIT_BIN)
 	$(UNIT_BIN)
 
 test: deps
-	$(Q)$(MAKE) --no-print-directory all $(ISO) $(UNIT_BIN)
+	$(Q)$(MAKE) --no-print-directory all $(ISO) $(INITRAMFS) $(UNIT_BIN)
 	$(Q)tests/run.sh
 
 bench: deps $(ISO)

@@ -152,6 +152,32 @@ uint64_t irq_count(unsigned vector)
 	return __atomic_load_n(&vector_counts[vector & 0xFF], __ATOMIC_RELAXED);
 }
 
+void irq_describe(unsigned vector, struct irq_description *out)
+{
+	uint64_t flags = spin_lock_irqsave(&irq_lock);
+	size_t len = 0;
+
+	*out = (struct irq_description){ 0 };
+	vector &= 0xFF;
+	for (unsigned i = 0; i < IRQ_SHARED_MAX; i++) {
+		const struct irq_action *a = &actions[vector][i];
+
+		if (!a->fn)
+			continue;
+		len += (size_t)snprintf(out->names + len, len < sizeof(out->names) ?
+					sizeof(out->names) - len : 0, "%s%s",
+					out->used ? ", " : "", a->name ? a->name : "?");
+		out->used = true;
+		if (len >= sizeof(out->names))
+			len = sizeof(out->names);
+	}
+	if (vector >= IRQ_LEGACY_BASE && vector < IRQ_LEGACY_BASE + 16) {
+		out->gsi = isa_routes[vector - IRQ_LEGACY_BASE].gsi;
+		out->level = isa_routes[vector - IRQ_LEGACY_BASE].level;
+	}
+	spin_unlock_irqrestore(&irq_lock, flags);
+}
+
 uint64_t irq_spurious_count(void)
 {
 	return __atomic_load_n(&spurious, __ATOMIC_RELAXED);

@@ -18,6 +18,7 @@
 #include <xdv/printk.h>
 #include <xdv/sched.h>
 #include <xdv/time.h>
+#include <xdv/vfs.h>
 #include "internal.h"
 
 void kernel_main(paddr_t boot_info_phys);
@@ -40,6 +41,9 @@ __noreturn void kernel_main(paddr_t boot_info_phys)
 	sched_init();                     /* boot and idle threads: may sleep now */
 	acpi_start_cpus();                /* every other CPU in the MADT */
 	workqueue_init();                 /* a kworker thread per CPU */
+	loadavg_init();                   /* /proc/loadavg's 5 s sampling timer */
+	vfs_init();                       /* tmpfs root, initramfs, /dev, /proc */
+	vfs_list_requested();             /* vfs_list=PATH: print that tree */
 
 	initialized_print();              /* "XDV Kernel v0.2 initialized" */
 	ktest_run_requested();            /* ktest on the command line */

@@ -19,6 +19,12 @@
  * here: it calls vsnprintf and console_write directly, so a broken log ring
  * cannot stop a panic report.
  *
+ * Each record keeps its syslog prio in the ring's level field: the level
+ * alone for printk (facility 0, the kernel), facility << 3 | level for
+ * lines written to /dev/kmsg (printk_log_prio). printk_read_record numbers
+ * the records for /dev/kmsg: the oldest kept one is number ring.dropped
+ * (every record before it was dropped), and each after it one more.
+ *
  * Locks: printk_lock (IRQ-safe) goes around the body of vprintk after the
  * vsnprintf, around printk_log_read and printk_log_for_each (so also the
  * replay in console_register), so a line is pushed and written without
@@ -28,6 +34,7 @@
  */
 #include <xdv/printk.h>
 #include <xdv/console.h>
+#include <xdv/errno.h>
 #include <xdv/spinlock.h>
 #include <xdv/time.h>
 
@@ -183,7 +190,82 @@ void printk_log_for_each(void (*fn)(const char *line, size_t len, int level,
 	while (log_ring_next(&printk_ring, &pos, &e)) {
 		size_t len = log_format_line(&e, line, sizeof(line));
 
-		fn(line, MIN(len, sizeof(line) - 1), e.level, arg);
+		fn(line, MIN(len, sizeof(line) - 1), e.level & 7, arg);
 	}
+	spin_unlock_irqrestore(&printk_lock, irq);
+}
+
+_Static_assert(PRINTK_RECORD_MAX == LOG_TEXT_MAX, "printk records hold LOG_TEXT_MAX bytes");
+
+/* A cursor at the oldest record kept. Context: any. */
+void printk_cursor_first(struct printk_cursor *cur)
+{
+	uint64_t irq = spin_lock_irqsave(&printk_lock);
+
+	cur->pos = printk_ring.head;
+	cur->seq = printk_ring.dropped;
+	spin_unlock_irqrestore(&printk_lock, irq);
+}
+
+/* A cursor after the newest record. Context: any. */
+void printk_cursor_end(struct printk_cursor *cur)
+{
+	struct log_entry e;
+	uint64_t irq = spin_lock_irqsave(&printk_lock);
+	uint64_t pos = printk_ring.head;
+	uint64_t seq = printk_ring.dropped;
+
+	while (log_ring_next(&printk_ring, &pos, &e))
+		seq++;
+	cur->pos = printk_ring.tail;
+	cur->seq = seq;
+	spin_unlock_irqrestore(&printk_lock, irq);
+}
+
+/*
+ * The record at cur, and the cursor after it. Context: any.
+ * Return: 0, -EAGAIN (none yet), -EPIPE (dropped; *next = the oldest).
+ */
+int printk_read_record(const struct printk_cursor *cur, struct printk_record *rec,
+		       struct printk_cursor *next)
+{
+	struct log_entry e;
+	uint64_t irq = spin_lock_irqsave(&printk_lock);
+	uint64_t pos = cur->pos;
+	int err = 0;
+
+	if (pos < printk_ring.head) {
+		next->pos = printk_ring.head;
+		next->seq = printk_ring.dropped;
+		err = -EPIPE;
+	} else if (!log_ring_next(&printk_ring, &pos, &e)) {
+		err = -EAGAIN;
+	} else {
+		rec->seq = cur->seq;
+		rec->ts_ns = e.ts_ns;
+		rec->prio = e.level;
+		rec->len = e.len;
+		__builtin_memcpy(rec->text, e.text, e.len);
+		next->pos = pos;
+		next->seq = cur->seq + 1;
+	}
+	spin_unlock_irqrestore(&printk_lock, irq);
+	return err;
+}
+
+/* One record with a syslog prio (a /dev/kmsg write). Context: any. */
+void printk_log_prio(int prio, const char *text, size_t len)
+{
+	char prefix[LOG_PREFIX_MAX];
+	uint64_t ts_ns = time_since_boot_ns();
+	size_t prefix_len = log_format_prefix(prefix, sizeof(prefix), ts_ns);
+	bool to_console;
+	uint64_t irq;
+
+	if (prio < 0 || prio > 0xffff)
+		prio = LOG_INFO;
+	to_console = (prio & 7) < printk_console_loglevel;
+	irq = spin_lock_irqsave(&printk_lock);
+	printk_emit_line(prio, ts_ns, prefix, prefix_len, text, len, false, to_console);
 	spin_unlock_irqrestore(&printk_lock, irq);
 }

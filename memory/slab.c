@@ -233,6 +233,14 @@ static void slab_mark_pages(struct kmem_cache *cache, char *base, struct slab *o
 }
 
 /* A new slab on the partial list, or NULL when the backend is out of pages. */
+/* Pages held by all slabs, for /proc/meminfo's Slab line. */
+static uint64_t slab_pages_total;
+
+uint64_t kmem_slab_pages(void)
+{
+	return __atomic_load_n(&slab_pages_total, __ATOMIC_RELAXED);
+}
+
 static struct slab *slab_new(struct kmem_cache *cache)
 {
 	char *base = slab_backend_alloc(cache->order);
@@ -265,6 +273,7 @@ static struct slab *slab_new(struct kmem_cache *cache)
 	slab_mark_pages(cache, base, slab);
 	slab_list_add(cache, slab, SLAB_LIST_PARTIAL);
 	cache->slabs++;
+	__atomic_fetch_add(&slab_pages_total, 1ull << cache->order, __ATOMIC_RELAXED);
 	return slab;
 }
 
@@ -278,6 +287,7 @@ static void slab_release(struct kmem_cache *cache, struct slab *slab)
 		slab_free(slab_find(slab), slab, NULL);
 	slab_backend_free(base, cache->order);
 	cache->slabs--;
+	__atomic_fetch_sub(&slab_pages_total, 1ull << cache->order, __ATOMIC_RELAXED);
 }
 
 /* Release the empty slabs of cache beyond keep. */

@@ -17,6 +17,7 @@
 #include <xdv/percpu.h>
 #include <xdv/sched.h>
 #include <xdv/spinlock.h>
+#include <xdv/vfs.h>
 #include "prio_array.h"
 
 #define THREAD_NAME_MAX 16
@@ -69,6 +70,7 @@ enum process_state {
 struct process {
 	pid_t pid;
 	char name[THREAD_NAME_MAX];
+	uint64_t start_ns;             /* created, time_since_boot_ns() */
 	struct list_node table_link;   /* the pid hash, under process_table_lock */
 
 	struct spinlock lock;          /* guards the fields below */
@@ -83,6 +85,12 @@ struct process {
 	int refs;                      /* atomic: its threads, and its parent until reaped */
 	struct wait_queue child_exit;  /* its threads wait here for children */
 	void *address_space;           /* NULL: kernel only (user space comes later) */
+
+	/* File-system state (fs/): copied from the parent at creation,
+	 * fs and files released when the last thread exits. */
+	struct cred cred;              /* changed only by the process itself */
+	struct fs_context *fs;         /* root, cwd, umask; NULL before vfs_init */
+	struct fd_table *files;        /* descriptors; NULL before vfs_init */
 };
 
 struct runqueue {
@@ -157,6 +165,17 @@ int process_add_thread(struct process *p, struct thread *t); /* -EINVAL: exiting
 void process_get(struct process *p);
 void process_put(struct process *p);
 void process_init(void);
+/* ---- loadavg.c ---- */
+#define LOADAVG_EXP_1  1884 /* 1/exp(5 s/1 min) in 11-bit fixed point */
+#define LOADAVG_EXP_5  2014 /* 1/exp(5 s/5 min) */
+#define LOADAVG_EXP_15 2037 /* 1/exp(5 s/15 min) */
+/* One 5 s step of a load average with factor exp and active runnable
+ * threads (both fixed point): Linux's calc_load. */
+unsigned long loadavg_calc(unsigned long load, unsigned long exp, unsigned long active);
+
+/* The tree lock, for walking parents and children (process_info.c). */
+uint64_t process_tree_lock(void);
+void process_tree_unlock(uint64_t flags);
 
 /* ---- pid.c ---- */
 int pid_alloc(void);          /* a free id, or -EAGAIN */

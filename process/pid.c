@@ -19,6 +19,7 @@
 static struct spinlock pid_lock = SPINLOCK_INIT("pid");
 static uint64_t pid_used[PID_WORDS] = { 1 }; /* id 0 is the kernel's */
 static unsigned pid_last;
+static uint64_t pid_allocs; /* ids handed out since boot: Linux's total_forks */
 
 int pid_alloc(void)
 {
@@ -32,6 +33,7 @@ int pid_alloc(void)
 		if (!(pid_used[id / 64] & bit)) {
 			pid_used[id / 64] |= bit;
 			pid_last = id;
+			__atomic_fetch_add(&pid_allocs, 1, __ATOMIC_RELAXED);
 			found = (int)id;
 			break;
 		}
@@ -49,4 +51,16 @@ void pid_free(pid_t pid)
 
 	pid_used[pid / 64] &= ~(1ULL << (pid % 64));
 	spin_unlock_irqrestore(&pid_lock, flags);
+}
+
+/* The id handed out last, for /proc/loadavg's last_pid. */
+pid_t pid_last_allocated(void)
+{
+	return (pid_t)__atomic_load_n(&pid_last, __ATOMIC_RELAXED);
+}
+
+/* Processes and threads created since boot (/proc/stat "processes"). */
+uint64_t sched_nr_forks(void)
+{
+	return __atomic_load_n(&pid_allocs, __ATOMIC_RELAXED);
 }

@@ -18,6 +18,7 @@
 #include <xdv/mm.h>
 #include <xdv/panic.h>
 #include <xdv/string.h>
+#include <xdv/time.h>
 #include "internal.h"
 
 static struct spinlock tree_lock = SPINLOCK_INIT("process_tree");
@@ -34,6 +35,7 @@ static void process_setup(struct process *p, const char *name)
 	wait_queue_init(&p->child_exit, "child_exit");
 	p->state = PROCESS_ALIVE;
 	p->refs = 1;
+	p->start_ns = time_since_boot_ns();
 }
 
 void process_init(void)
@@ -62,6 +64,44 @@ pid_t process_pid(const struct process *p)
 const char *process_name(const struct process *p)
 {
 	return p->name;
+}
+
+struct cred *process_cred(struct process *p)
+{
+	return p ? &p->cred : NULL;
+}
+
+struct fs_context *process_fs_context(struct process *p)
+{
+	return p ? READ_ONCE(p->fs) : NULL;
+}
+
+struct fd_table *process_fd_table(struct process *p)
+{
+	return p ? READ_ONCE(p->files) : NULL;
+}
+
+void process_set_fs(struct process *p, struct fs_context *fs, struct fd_table *files)
+{
+	p->fs = fs;
+	p->files = files;
+}
+
+/*
+ * Release a process's file-system context and descriptors (closing its
+ * files), as Linux's exit_files/exit_fs: at the exit of its last thread,
+ * in that thread, where closing may sleep (the final process_put may run
+ * in the scheduler, where it may not).
+ */
+static void process_release_fs(struct process *p)
+{
+	struct fs_context *fs = p->fs;
+	struct fd_table *files = p->files;
+
+	WRITE_ONCE(p->files, NULL);
+	WRITE_ONCE(p->fs, NULL);
+	fd_table_put(files);
+	fs_context_put(fs);
 }
 
 unsigned sched_nr_processes(void)
@@ -148,8 +188,14 @@ void process_thread_exited(struct thread *t)
 	if (last)
 		p->exit_code = t->exit_code;
 	spin_unlock(&p->lock);
-	if (last)
-		reap = process_become_zombie(p);
+	spin_unlock_irqrestore(&tree_lock, flags);
+	if (!last)
+		return;
+	/* Close its files before its parent can hear of the exit (no thread
+	 * can join a process with none left, so p stays as it is meanwhile). */
+	process_release_fs(p);
+	flags = spin_lock_irqsave(&tree_lock);
+	reap = process_become_zombie(p);
 	spin_unlock_irqrestore(&tree_lock, flags);
 	if (reap)
 		process_reap(p);
@@ -175,13 +221,19 @@ int process_create(const char *name, thread_fn_t fn, void *arg,
 	process_setup(p, name ? name : "process");
 	if (!named.name)
 		named.name = p->name;
+	/* Fork semantics: the parent's credentials, a copy of its root, cwd
+	 * and umask, and of its descriptor table. */
+	p->cred = parent->cred;
+	p->fs = fs_context_clone(parent->fs);
+	p->files = fd_table_clone(parent->files);
+	if ((parent->fs && !p->fs) || (parent->files && !p->files)) {
+		err = -ENOMEM;
+		goto out_free;
+	}
 
 	t = thread_alloc(p, &named, &err);
-	if (!t) {
-		counter_give(&nr_processes_live);
-		kfree(p);
-		return err;
-	}
+	if (!t)
+		goto out_free;
 	t->fn = fn;
 	t->arg = arg;
 	p->pid = t->tid; /* a process is named by its first thread */
@@ -199,6 +251,12 @@ int process_create(const char *name, thread_fn_t fn, void *arg,
 	sched_start_thread(t);
 	thread_detach(t);
 	return 0;
+
+out_free:
+	process_release_fs(p);
+	counter_give(&nr_processes_live);
+	kfree(p);
+	return err;
 }
 
 /* A child of parent that matches pid; *any: some child matched at all. */
@@ -258,4 +316,15 @@ pid_t process_wait(pid_t pid, int *status, unsigned flags)
 	}
 	wait_finish(&me->child_exit, &e);
 	return result;
+}
+
+/* tree_lock for process_info.c, which walks the tree for /proc. */
+uint64_t process_tree_lock(void)
+{
+	return spin_lock_irqsave(&tree_lock);
+}
+
+void process_tree_unlock(uint64_t flags)
+{
+	spin_unlock_irqrestore(&tree_lock, flags);
 }

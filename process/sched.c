@@ -423,6 +423,14 @@ void sched_get_cpu_stats(unsigned cpu, struct sched_cpu_stats *out)
 	out->busy_ns = rq->busy_ns;
 	out->idle_ns = rq->idle_ns;
 	out->steals = rq->steals;
+	/* The running thread's stretch is charged at its next switch or tick
+	 * (an idle CPU may have neither for long): count it now. */
+	if (rq->curr) {
+		uint64_t now = time_since_boot_ns(), start = rq->curr->exec_start_ns;
+
+		if (now > start)
+			*(rq->curr->is_idle ? &out->idle_ns : &out->busy_ns) += now - start;
+	}
 	spin_unlock_irqrestore(&rq->lock, flags);
 }
 

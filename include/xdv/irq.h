@@ -53,6 +53,15 @@ void irq_set_fixed(unsigned vector, irq_handler_t fn, void *data, const char *na
 uint64_t irq_count(unsigned vector);
 uint64_t irq_spurious_count(void);
 
+/* What is installed on a vector, for /proc/interrupts. */
+struct irq_description {
+	bool used;        /* some handler is installed */
+	bool level;       /* legacy IRQs: level-triggered (else edge) */
+	uint32_t gsi;     /* legacy IRQs: the GSI the line is routed to */
+	char names[64];   /* the handlers' names, ", "-separated */
+};
+void irq_describe(unsigned vector, struct irq_description *out);
+
 /* Set up the boot CPU: PICs masked, local APIC on, I/O APICs from ACPI. */
 void irq_init(void);
 

@@ -117,6 +117,8 @@ struct kmem_cache_stats {
 	uint64_t slabs;
 };
 void kmem_cache_get_stats(const struct kmem_cache *cache, struct kmem_cache_stats *out);
+/* Pages held by the slabs of every cache (/proc/meminfo "Slab"). */
+uint64_t kmem_slab_pages(void);
 
 /*
  * Set up memory management: usable RAM from the boot memory map (minus the

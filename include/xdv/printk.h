@@ -73,6 +73,45 @@ void printk_log_for_each(void (*fn)(const char *line, size_t len, int level,
 				    void *arg),
 			 void *arg);
 
+/*
+ * Reading the log record by record (/dev/kmsg). Records are numbered from
+ * 0 at boot (seq); a cursor names the next record to read. Records are
+ * dropped, oldest first, when the ring is full, so a slow reader can find
+ * its next record gone (-EPIPE).
+ */
+#define PRINTK_RECORD_MAX 1024 /* bytes of text one record keeps */
+
+struct printk_cursor {
+	uint64_t pos; /* the ring's byte position (kernel/log_ring.h) */
+	uint64_t seq; /* the record's number */
+};
+
+struct printk_record {
+	uint64_t seq;
+	uint64_t ts_ns;    /* since boot */
+	int prio;          /* facility << 3 | level (facility 0: the kernel) */
+	size_t len;
+	char text[PRINTK_RECORD_MAX]; /* not NUL-terminated */
+};
+
+/* A cursor at the oldest record kept (first) or after the newest (end). */
+void printk_cursor_first(struct printk_cursor *cur);
+void printk_cursor_end(struct printk_cursor *cur);
+/*
+ * Copy the record at cur into rec and set *next to the cursor after it;
+ * cur itself is not changed (a reader whose buffer is too small keeps it).
+ * Context: any. Return: 0, -EAGAIN (no record there yet), or -EPIPE
+ * (records from cur on were dropped; *next is the oldest record kept).
+ */
+int printk_read_record(const struct printk_cursor *cur, struct printk_record *rec,
+		       struct printk_cursor *next);
+/*
+ * Log one record of text (no '\n' split) with a syslog prio (facility <<
+ * 3 | level), as a write to /dev/kmsg does; it reaches the consoles like
+ * printk at level prio & 7. Context: any.
+ */
+void printk_log_prio(int prio, const char *text, size_t len);
+
 #ifndef pr_fmt
 #define pr_fmt(fmt) fmt
 #endif

@@ -413,3 +413,79 @@ void work_flush_all(void);
 
 /* Start the workers (after sched_init and the other CPUs). */
 void workqueue_init(void);
+
+/* ---- process information for /proc (process/process_info.c, loadavg.c) ---- */
+
+/* A snapshot of one process, as /proc/<pid>/stat and status show it. */
+struct process_info {
+	pid_t pid;
+	pid_t ppid;             /* 0 for children of the kernel, as Linux's kthreadd */
+	char name[16];
+	char state;             /* Linux's letter: 'R' runnable, 'S' sleeping, 'Z' zombie */
+	bool is_kernel;         /* no user address space (Linux's kernel threads) */
+	unsigned nr_threads;
+	unsigned cpu;           /* the CPU its first thread ran on last */
+	int nice;               /* of its first thread */
+	int prio;               /* Linux's stat "priority": 20 + nice, or -1 - rt_priority */
+	unsigned rt_priority;
+	unsigned policy;        /* enum sched_policy */
+	uint64_t affinity;      /* of its first thread: allowed CPUs (0: all) */
+	uint64_t nvcsw, nivcsw; /* summed over its live threads */
+	uint64_t utime_ns, stime_ns;
+	uint64_t start_ns;      /* creation, in time_since_boot_ns() terms */
+	int exit_code;          /* zombies */
+	uint32_t uid, euid, fsuid, gid, egid, fsgid; /* its credentials */
+};
+
+/*
+ * Call fn with each live or zombie process's pid (the kernel, pid 0, not
+ * included), in increasing order, with no lock held: fn may look the
+ * process up and sleep. Processes that come or go meanwhile may or may
+ * not be seen. fn returns false to stop.
+ * Context: may sleep if fn does.
+ */
+void process_for_each(bool (*fn)(pid_t pid, void *arg), void *arg);
+
+/* The smallest pid above `after` of a live or zombie process, or -1. */
+pid_t process_next_pid(pid_t after);
+
+/*
+ * The process with this pid (pid 0: the kernel), zombies included, with
+ * a reference to give back with process_put(). NULL: no such process.
+ * Context: any.
+ */
+struct process *process_find_get(pid_t pid);
+void process_put(struct process *p);
+
+/* Fill *out from p. Context: any (takes spinlocks with interrupts off). */
+void process_get_info(struct process *p, struct process_info *out);
+
+struct fs_context;
+struct fd_table;
+/*
+ * Another process's file-system state, safe against its exit: its fs
+ * context with a reference (give it back with fs_context_put), or NULL
+ * once it has exited; and fn run on its descriptor table while the table
+ * cannot go away (under the process tree lock, interrupts off: fn must
+ * not sleep; fd_get_file may be used to keep a file). Return: false if it
+ * has no table (exited).
+ */
+struct fs_context *process_fs_context_get(struct process *p);
+bool process_with_fd_table(struct process *p, void (*fn)(struct fd_table *table, void *arg),
+			   void *arg);
+
+/*
+ * The load averages (Linux's fixed point: FSHIFT 11 bits of fraction),
+ * over 1, 5 and 15 minutes, of runnable threads, sampled every 5 s.
+ */
+#define LOADAVG_FSHIFT 11
+#define LOADAVG_FIXED_1 (1ul << LOADAVG_FSHIFT)
+void loadavg_get(unsigned long out[3]);
+/* Runnable threads now on all CPUs (the running ones included). */
+unsigned sched_nr_running(void);
+/* Processes and threads created since boot (Linux's total_forks). */
+uint64_t sched_nr_forks(void);
+/* The pid handed out last (the "last_pid" of /proc/loadavg). */
+pid_t pid_last_allocated(void);
+/* Start sampling (a kernel thread). Context: boot, after the scheduler. */
+void loadavg_init(void);

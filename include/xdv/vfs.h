@@ -27,7 +27,8 @@
  *
  * Locks (in this order): mount_lock (the mount table; mutex) ->
  * inode->lock of a directory (parent before child; two directories of a
- * rename in address order after the per-super-block rename mutex) ->
+ * rename, an ancestor first and otherwise in address order, after the
+ * per-super-block rename mutex) ->
  * inode->lock of a file -> page_cache->lock (spinlock) -> dcache_lock
  * (spinlock, the hash and the children lists) -> inode->attr_lock.
  */
@@ -113,6 +114,8 @@ void iov_iter_kvec(struct iov_iter *it, const struct kvec *vec, unsigned nr_segs
 size_t copy_to_iter(const void *src, size_t len, struct iov_iter *it);
 size_t copy_from_iter(void *dst, size_t len, struct iov_iter *it);
 size_t iov_iter_zero(size_t len, struct iov_iter *it);
+/* Skip len bytes (a sink such as /dev/null). Return: the bytes skipped. */
+size_t iov_iter_advance(struct iov_iter *it, size_t len);
 
 /* ---- file-system types ---------------------------------------------------- */
 
@@ -474,6 +477,18 @@ struct fs_context {
 };
 
 struct fs_context *fs_context_current(void);
+/*
+ * A process's credentials, file-system context and descriptor table
+ * (process/process.c; NULL for a process made before vfs_init, and the
+ * context and table once its last thread has exited). A child made by
+ * process_create gets copies of its parent's (fork semantics).
+ */
+struct process;
+struct cred *process_cred(struct process *p);
+struct fs_context *process_fs_context(struct process *p);
+struct fd_table *process_fd_table(struct process *p);
+/* Give p (the kernel process, at vfs_init) its context and table. */
+void process_set_fs(struct process *p, struct fs_context *fs, struct fd_table *files);
 struct fs_context *fs_context_clone(struct fs_context *fs); /* fork; NULL: -ENOMEM */
 void fs_context_put(struct fs_context *fs);
 
@@ -738,3 +753,6 @@ void devices_for_each(bool block, void (*fn)(unsigned major, const char *name, v
  * on /dev and proc on /proc. Context: boot, may sleep, once.
  */
 void vfs_init(void);
+/* vfs_list=PATH: print the tree under PATH, sorted (fs/vfs_list.c, for
+ * the system test). Context: boot, after vfs_init, may sleep. */
+void vfs_list_requested(void);

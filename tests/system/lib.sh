@@ -96,18 +96,27 @@ qemu_boot() {
 
 # make_iso NAME "KERNEL COMMAND LINE" [grub lines to leave out (regex)]
 # Build $BUILD/test/NAME.iso booting kernel.elf at once with that command
-# line, with iso/grub.cfg's settings and its video mode (xdv_video). Prints
-# the ISO's path.
+# line, with iso/grub.cfg's settings and its video mode (xdv_video), and
+# the initramfs as Multiboot2 modules: $BUILD/initramfs.cpio, or the files
+# listed in INITRAMFS ("a.cpio b.cpio", loaded in that order; INITRAMFS=""
+# for none). Prints the ISO's path.
 make_iso() {
-	name=$1 cmdline=$2 drop=${3:-^$}
-	dir=$BUILD/test/$name
+	local name=$1 cmdline=$2 drop=${3:-^$}
+	local dir=$BUILD/test/$name modules=${INITRAMFS-$BUILD/initramfs.cpio} m i=0
 	rm -rf "$dir" && mkdir -p "$dir/boot/grub"
 	cp "$BUILD/kernel.elf" "$dir/boot/kernel.elf"
+	for m in $modules; do
+		cp "$m" "$dir/boot/initramfs$i.cpio" || return 1
+		i=$((i + 1))
+	done
 	{
 		grep -vE "$drop" iso/grub.cfg | sed -n '/^menuentry/q;p' |
 			sed 's/^set timeout=.*/set timeout=0/'
 		echo "menuentry \"XDV test $name\" {"
 		echo "	multiboot2 /boot/kernel.elf $cmdline"
+		for ((m = 0; m < i; m++)); do
+			echo "	module2 /boot/initramfs$m.cpio initramfs$m"
+		done
 		echo "	xdv_video"
 		echo "	boot"
 		echo "}"
