@@ -138,3 +138,30 @@ KTEST(mount, mount_for_each_lists_in_mount_order)
 	KTEST_EXPECT(t, after.root_first);
 	KTEST_EXPECT_EQ(t, vt_teardown("/vm_fe"), 0);
 }
+
+KTEST(mount, noatime_and_strictatime_control_atime_updates)
+{
+	struct timespec64 old[2] = { { 1000, 0 }, { 900, 0 } };
+	struct kstat st;
+	char buf[4];
+
+	KTEST_EXPECT_EQ(t, vfs_mkdirat(AT_FDCWD, "/vm_at", 0755), 0);
+	KTEST_EXPECT_EQ(t, vfs_mount("tmpfs", "/vm_at", "tmpfs", MS_NOATIME, NULL), 0);
+	KTEST_EXPECT_EQ(t, vt_write_file("/vm_at/f", "abc", 0644), 3);
+	KTEST_EXPECT_EQ(t, vfs_utimensat(AT_FDCWD, "/vm_at/f", old, 0), 0);
+	KTEST_EXPECT_EQ(t, vt_read_file("/vm_at/f", buf, sizeof(buf)), 3);
+	KTEST_EXPECT_EQ(t, vfs_statat(AT_FDCWD, "/vm_at/f", 0, &st), 0);
+	KTEST_EXPECT_EQ(t, st.atime.sec, 1000); /* noatime: never */
+	/* strictatime: every read, even with atime newer than mtime and ctime. */
+	KTEST_EXPECT_EQ(t, vfs_mount(NULL, "/vm_at", NULL, MS_REMOUNT | MS_STRICTATIME, NULL), 0);
+	KTEST_EXPECT_EQ(t, vt_read_file("/vm_at/f", buf, sizeof(buf)), 3);
+	KTEST_EXPECT_EQ(t, vfs_statat(AT_FDCWD, "/vm_at/f", 0, &st), 0);
+	KTEST_EXPECT(t, st.atime.sec > 1000);
+	struct timespec64 first = st.atime;
+
+	KTEST_EXPECT_EQ(t, vt_read_file("/vm_at/f", buf, sizeof(buf)), 3);
+	KTEST_EXPECT_EQ(t, vfs_statat(AT_FDCWD, "/vm_at/f", 0, &st), 0);
+	KTEST_EXPECT(t, st.atime.sec > first.sec ||
+			(st.atime.sec == first.sec && st.atime.nsec > first.nsec));
+	KTEST_EXPECT_EQ(t, vt_teardown("/vm_at"), 0);
+}

@@ -155,7 +155,8 @@ static loff_t procfs_file_llseek(struct file *file, loff_t offset, int whence)
 		pos = offset;
 		break;
 	case SEEK_CUR:
-		pos = file->pos + offset;
+		if (__builtin_add_overflow(file->pos, offset, &pos))
+			return -EOVERFLOW;
 		break;
 	default:
 		return -EINVAL;

@@ -899,3 +899,36 @@ KTEST(procfs, readers_during_process_churn_on_4_cpus)
 	KTEST_EXPECT(t, s.reads > 0);
 	ktest_note(t, "%u pid visits by 3 readers while 60 processes came and went", s.reads);
 }
+
+KTEST(procfs, lseek_set_and_cur_then_read_end_einval)
+{
+	struct file *f;
+	char whole[256], part[256];
+	loff_t pos = 0;
+	ssize_t n, m;
+
+	if (!KTEST_EXPECT_EQ(t, vfs_open("/proc/version", O_RDONLY, 0, &f), 0))
+		return;
+	n = vfs_read(f, &(struct iov_iter){ 0 }); /* nothing asked: 0 */
+	KTEST_EXPECT_EQ(t, n, 0);
+	n = kernel_read(f, whole, sizeof(whole), &pos);
+	KTEST_EXPECT(t, n > 10);
+	KTEST_EXPECT_EQ(t, vfs_llseek(f, 5, SEEK_SET), 5);
+	KTEST_EXPECT_EQ(t, vfs_llseek(f, 2, SEEK_CUR), 7);
+	{
+		struct kvec v = { part, sizeof(part) };
+		struct iov_iter it;
+
+		iov_iter_kvec(&it, &v, 1);
+		m = vfs_read(f, &it);
+	}
+	KTEST_EXPECT_EQ(t, m, n - 7);
+	KTEST_EXPECT(t, m > 0 && !memcmp(part, whole + 7, (size_t)m));
+	KTEST_EXPECT_EQ(t, vfs_llseek(f, 0, SEEK_END), -EINVAL);
+	KTEST_EXPECT_EQ(t, vfs_llseek(f, -100, SEEK_SET), -EINVAL);
+	/* Past the end: reads give 0 (end of file). */
+	KTEST_EXPECT_EQ(t, vfs_llseek(f, 100000, SEEK_SET), 100000);
+	pos = 100000;
+	KTEST_EXPECT_EQ(t, kernel_read(f, part, sizeof(part), &pos), 0);
+	file_put(f);
+}

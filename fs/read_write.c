@@ -202,13 +202,13 @@ loff_t vfs_llseek(struct file *file, loff_t offset, int whence)
 		return -EBADF;
 	if (whence < SEEK_SET || whence > SEEK_HOLE)
 		return -EINVAL;
+	if (!(file->mode & FMODE_LSEEK))
+		return -ESPIPE; /* pipes, sockets, stream devices (as Linux 6.12) */
 	mutex_lock(&file->pos_lock);
 	if (file->ops && file->ops->llseek)
 		r = file->ops->llseek(file, offset, whence);
-	else if (file->mode & FMODE_LSEEK)
-		r = generic_file_llseek(file, offset, whence);
 	else
-		r = -ESPIPE;
+		r = generic_file_llseek(file, offset, whence);
 	mutex_unlock(&file->pos_lock);
 	return r;
 }

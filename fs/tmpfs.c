@@ -145,15 +145,16 @@ static int parse_one(const char *key, size_t klen, const char *val, const char *
 		if (err)
 			return err;
 		if (rest < end && *rest == '%') {
-			/* a percentage of RAM: v% of total_pages pages */
-			if (v > UINT64_MAX / (total_pages ? total_pages : 1))
+			/* a percentage of RAM, in bytes rounded down, then
+			 * up to whole pages, as Linux computes it */
+			uint64_t bytes;
+
+			if (__builtin_mul_overflow(v, total_pages * PAGE_SIZE, &bytes))
 				return -EINVAL;
-			v = v * total_pages / 100;
+			v = bytes / 100;
 			rest++;
-			o->blocks = v;
-		} else {
-			o->blocks = v / PAGE_SIZE + (v % PAGE_SIZE != 0);
 		}
+		o->blocks = v / PAGE_SIZE + (v % PAGE_SIZE != 0);
 		if (rest != end)
 			return -EINVAL;
 		o->seen |= TMPFS_SEEN_BLOCKS;

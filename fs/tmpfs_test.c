@@ -40,6 +40,8 @@ KTEST(tmpfs, parse_options_linux_suffixes_parsed)
 
 	KTEST_EXPECT_EQ(t, tmpfs_parse_options("size=10%", 1000, &o), 0);
 	KTEST_EXPECT_EQ(t, o.blocks, 100);
+	KTEST_EXPECT_EQ(t, tmpfs_parse_options("size=1%", 1001, &o), 0);
+	KTEST_EXPECT_EQ(t, o.blocks, 11); /* 41000 bytes, rounded up to pages */
 	KTEST_EXPECT_EQ(t, tmpfs_parse_options("size=1", 1000, &o), 0);
 	KTEST_EXPECT_EQ(t, o.blocks, 1); /* rounded up to a page */
 	KTEST_EXPECT_EQ(t, tmpfs_parse_options("size=1G", 1000, &o), 0);

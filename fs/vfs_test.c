@@ -485,3 +485,65 @@ KTEST(vfs, rmdir_with_cached_negative_children_frees_the_inode)
 	KTEST_EXPECT_EQ(t, after.ffree, before.ffree);
 	KTEST_EXPECT_EQ(t, vt_teardown("/vt_neg"), 0);
 }
+
+KTEST(vfs, positioned_io_checks_espipe_efbig_and_path_files)
+{
+	char buf[4];
+	struct file *f;
+	loff_t pos;
+
+	KTEST_EXPECT_EQ(t, vt_setup("/vt_pio"), 0);
+	KTEST_EXPECT_EQ(t, vfs_open("/vt_pio/f", O_CREAT | O_RDWR, 0644, &f), 0);
+	pos = INT64_MAX;
+	KTEST_EXPECT_EQ(t, kernel_write(f, "x", 1, &pos), -EFBIG);
+	KTEST_EXPECT_EQ(t, vfs_llseek(f, INT64_MAX, SEEK_SET), INT64_MAX);
+	KTEST_EXPECT_EQ(t, kernel_write(f, "x", 1, NULL), -EFBIG);
+	KTEST_EXPECT_EQ(t, vfs_llseek(f, 1, SEEK_CUR), -EOVERFLOW);
+	KTEST_EXPECT_EQ(t, vfs_fallocate(f, 0, -1, 10), -EINVAL);
+	KTEST_EXPECT_EQ(t, vfs_fallocate(f, 0, 0, 0), -EINVAL);
+	KTEST_EXPECT_EQ(t, vfs_fallocate(f, FALLOC_FL_PUNCH_HOLE, 0, 10), -EOPNOTSUPP);
+	KTEST_EXPECT_EQ(t, vfs_fallocate(f, 0, 0, 8192), 0);
+	KTEST_EXPECT_EQ(t, f->inode->size, 8192);
+	KTEST_EXPECT_EQ(t, vfs_fsync(f, false), 0);
+	KTEST_EXPECT_EQ(t, vfs_ioctl(f, 0x5401, 0), -ENOTTY);
+	/* A file that cannot seek (a stream): positioned I/O is -ESPIPE. */
+	f->mode &= ~FMODE_LSEEK;
+	pos = 0;
+	KTEST_EXPECT_EQ(t, kernel_read(f, buf, sizeof(buf), &pos), -ESPIPE);
+	KTEST_EXPECT_EQ(t, kernel_write(f, "x", 1, &pos), -ESPIPE);
+	KTEST_EXPECT_EQ(t, vfs_llseek(f, 0, SEEK_SET), -ESPIPE);
+	file_put(f);
+	/* An O_PATH file: no I/O of any kind. */
+	KTEST_EXPECT_EQ(t, vfs_open("/vt_pio/f", O_PATH, 0, &f), 0);
+	KTEST_EXPECT_EQ(t, vfs_llseek(f, 0, SEEK_SET), -EBADF);
+	KTEST_EXPECT_EQ(t, vfs_fsync(f, false), -EBADF);
+	KTEST_EXPECT_EQ(t, vfs_fallocate(f, 0, 0, 1), -EBADF);
+	KTEST_EXPECT_EQ(t, vfs_getdents64(f, buf, sizeof(buf)), -EBADF);
+	file_put(f);
+	KTEST_EXPECT_EQ(t, vfs_open("/vt_pio", O_RDONLY, 0, &f), 0);
+	KTEST_EXPECT_EQ(t, vfs_fallocate(f, 0, 0, 1), -EBADF); /* not open for writing */
+	file_put(f);
+	KTEST_EXPECT_EQ(t, vt_teardown("/vt_pio"), 0);
+}
+
+KTEST(vfs, link_past_max_links_gives_emlink)
+{
+	char name[32];
+	struct kstat st;
+	int err = 0;
+
+	KTEST_EXPECT_EQ(t, vfs_mkdirat(AT_FDCWD, "/vt_ml", 0755), 0);
+	KTEST_EXPECT_EQ(t, vfs_mount("tmpfs", "/vt_ml", "tmpfs", 0, "nr_inodes=70000"), 0);
+	KTEST_EXPECT_EQ(t, vt_write_file("/vt_ml/f", "", 0644), 0);
+	for (unsigned i = 1; i < MAX_LINKS && !err; i++) {
+		snprintf(name, sizeof(name), "/vt_ml/l%u", i);
+		err = vfs_linkat(AT_FDCWD, "/vt_ml/f", AT_FDCWD, name, 0);
+	}
+	KTEST_EXPECT_EQ(t, err, 0);
+	KTEST_EXPECT_EQ(t, vfs_statat(AT_FDCWD, "/vt_ml/f", 0, &st), 0);
+	KTEST_EXPECT_EQ(t, st.nlink, MAX_LINKS);
+	KTEST_EXPECT_EQ(t, vfs_linkat(AT_FDCWD, "/vt_ml/f", AT_FDCWD, "/vt_ml/one_more", 0),
+			-EMLINK);
+	KTEST_EXPECT(t, !vt_exists("/vt_ml/one_more"));
+	KTEST_EXPECT_EQ(t, vt_teardown("/vt_ml"), 0);
+}

@@ -27,7 +27,8 @@
  *
  * Locks (in this order): mount_lock (the mount table; mutex) ->
  * inode->lock of a directory (parent before child; two directories of a
- * rename in address order after the per-super-block rename mutex) ->
+ * rename, an ancestor first and otherwise in address order, after the
+ * per-super-block rename mutex) ->
  * inode->lock of a file -> page_cache->lock (spinlock) -> dcache_lock
  * (spinlock, the hash and the children lists) -> inode->attr_lock.
  */
