@@ -24,8 +24,8 @@
 
 /* The generated text of an open file (file->private). */
 struct procfs_text {
+	char *text; /* from procfs_generate */
 	size_t len;
-	char text[];
 };
 
 int procfs_generate(const struct procfs_entry *entry, struct process *p, char **out,
@@ -79,21 +79,24 @@ static int procfs_file_open(struct inode *inode, struct file *file)
 		process_put(p);
 	if (err)
 		return err;
-	t = kmalloc(sizeof(*t) + len, 0);
+	t = kmalloc(sizeof(*t), 0);
 	if (!t) {
 		kfree(text);
 		return -ENOMEM;
 	}
+	t->text = text;
 	t->len = len;
-	memcpy(t->text, text, len);
-	kfree(text);
 	file->private = t;
 	return 0;
 }
 
 static void procfs_file_release(struct inode *inode, struct file *file)
 {
-	kfree(file->private);
+	struct procfs_text *t = file->private;
+
+	if (t)
+		kfree(t->text);
+	kfree(t);
 	file->private = NULL;
 }
 

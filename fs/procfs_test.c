@@ -11,6 +11,7 @@
  * completions: the child does its part, says so, and waits to be let go.
  */
 #include <xdv/errno.h>
+#include <xdv/irq.h>
 #include <xdv/ktest.h>
 #include <xdv/mm.h>
 #include <xdv/percpu.h>
@@ -931,4 +932,86 @@ KTEST(procfs, lseek_set_and_cur_then_read_end_einval)
 	pos = 100000;
 	KTEST_EXPECT_EQ(t, kernel_read(f, part, sizeof(part), &pos), 0);
 	file_put(f);
+}
+
+static int child_open_console(struct child *c)
+{
+	struct file *f;
+	int err = vfs_open("/dev/console", O_RDWR, 0, &f);
+
+	if (err)
+		return err;
+	c->fd = fd_install(fd_table_current(), f, 0, false);
+	return c->fd < 0 ? c->fd : 0;
+}
+
+KTEST(procfs, pid_fd_of_console_links_to_dev_console)
+{
+	struct child c;
+	char link[48], target[64];
+	int n;
+
+	KTEST_EXPECT_EQ(t, child_start(&c, child_open_console), 0);
+	if (KTEST_EXPECT_EQ(t, c.result, 0)) {
+		snprintf(link, sizeof(link), "/proc/%d/fd/%d", c.pid, c.fd);
+		n = vfs_readlinkat(AT_FDCWD, link, target, sizeof(target) - 1);
+		if (KTEST_EXPECT_EQ(t, n, 12)) {
+			target[n] = '\0';
+			KTEST_EXPECT_STREQ(t, target, "/dev/console");
+		}
+	}
+	child_finish(&c);
+}
+
+KTEST(procfs, devices_lists_mem_major_1)
+{
+	char *text = gen(procfs_show_devices, NULL, NULL);
+
+	if (!KTEST_EXPECT(t, text != NULL))
+		return;
+	KTEST_EXPECT(t, !strncmp(text, "Character devices:\n", 19));
+	KTEST_EXPECT(t, contains(text, "\n  1 mem\n"));
+	KTEST_EXPECT(t, contains(text, "\n\nBlock devices:\n"));
+	kfree(text);
+}
+
+static bool test_irq_handler(void *data)
+{
+	return false;
+}
+
+KTEST(procfs, interrupts_header_and_row_of_a_new_vector)
+{
+	int vector = irq_alloc_vector(test_irq_handler, NULL, "proctest");
+	char want[16], *text, *line;
+
+	if (!KTEST_EXPECT(t, vector >= IRQ_DYNAMIC_FIRST))
+		return;
+	text = gen(procfs_show_interrupts, NULL, NULL);
+	irq_free_vector((unsigned)vector);
+	if (!KTEST_EXPECT(t, text != NULL))
+		return;
+	/* Header: 11 spaces, then "CPU%-8u" per CPU. */
+	KTEST_EXPECT(t, !strncmp(text, "           CPU0       ", 22));
+	snprintf(want, sizeof(want), "\n%3d: ", 16 + vector - IRQ_DYNAMIC_FIRST);
+	line = NULL;
+	for (char *s = text; *s; s++) {
+		if (!strncmp(s, want, strlen(want))) {
+			line = s + 1;
+			break;
+		}
+	}
+	if (KTEST_EXPECT(t, line != NULL)) {
+		char *nl = strchr(line, '\n');
+
+		*nl = '\0';
+		KTEST_EXPECT(t, contains(line, " PCI-MSI "));
+		KTEST_EXPECT(t, contains(line, "-edge"));
+		KTEST_EXPECT(t, contains(line, "  proctest"));
+		*nl = '\n';
+	}
+	KTEST_EXPECT(t, contains(text, "\nLOC: "));
+	KTEST_EXPECT(t, contains(text, "\nRES: "));
+	KTEST_EXPECT(t, contains(text, "\nCAL: "));
+	kfree(text);
 }
