@@ -340,6 +340,20 @@ KTEST(procfs, cpuinfo_one_block_per_cpu)
 	kfree(text);
 }
 
+KTEST(procfs, cpu_flags_linux_names_in_linux_order)
+{
+	/* Words 0, 1 and 3 are 1:EDX, 80000001h:EDX and 1:ECX. */
+	struct procfs_cpu_words w = { .word = { [0] = 1u << 0 | 1u << 4, [1] = 1u << 29,
+						[3] = 1u << 0 | 1u << 27 | 1u << 31 } };
+	char buf[128];
+	struct seq_buf m;
+
+	seq_buf_init(&m, buf, sizeof(buf));
+	procfs_cpu_flags(&m, &w);
+	/* OSXSAVE (1:ECX bit 27) has no name in Linux's list. */
+	KTEST_EXPECT_STREQ(t, buf, " fpu tsc lm pni hypervisor");
+}
+
 KTEST(procfs, stat_cpu_lines_and_counters)
 {
 	char *text = gen(procfs_show_stat, NULL, NULL);
