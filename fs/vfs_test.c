@@ -525,3 +525,25 @@ KTEST(vfs, positioned_io_checks_espipe_efbig_and_path_files)
 	file_put(f);
 	KTEST_EXPECT_EQ(t, vt_teardown("/vt_pio"), 0);
 }
+
+KTEST(vfs, link_past_max_links_gives_emlink)
+{
+	char name[32];
+	struct kstat st;
+	int err = 0;
+
+	KTEST_EXPECT_EQ(t, vfs_mkdirat(AT_FDCWD, "/vt_ml", 0755), 0);
+	KTEST_EXPECT_EQ(t, vfs_mount("tmpfs", "/vt_ml", "tmpfs", 0, "nr_inodes=70000"), 0);
+	KTEST_EXPECT_EQ(t, vt_write_file("/vt_ml/f", "", 0644), 0);
+	for (unsigned i = 1; i < MAX_LINKS && !err; i++) {
+		snprintf(name, sizeof(name), "/vt_ml/l%u", i);
+		err = vfs_linkat(AT_FDCWD, "/vt_ml/f", AT_FDCWD, name, 0);
+	}
+	KTEST_EXPECT_EQ(t, err, 0);
+	KTEST_EXPECT_EQ(t, vfs_statat(AT_FDCWD, "/vt_ml/f", 0, &st), 0);
+	KTEST_EXPECT_EQ(t, st.nlink, MAX_LINKS);
+	KTEST_EXPECT_EQ(t, vfs_linkat(AT_FDCWD, "/vt_ml/f", AT_FDCWD, "/vt_ml/one_more", 0),
+			-EMLINK);
+	KTEST_EXPECT(t, !vt_exists("/vt_ml/one_more"));
+	KTEST_EXPECT_EQ(t, vt_teardown("/vt_ml"), 0);
+}
