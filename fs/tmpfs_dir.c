@@ -336,20 +336,9 @@ out_release:
  */
 static void name_dropped(struct inode *inode)
 {
-	struct tmpfs_inode *ti = TMPFS_I(inode);
-
 	if (S_ISDIR(inode->mode)) {
+		/* Counted until evicted, as Linux's (a cwd may hold it). */
 		inode_set_nlink(inode, 0);
-		/*
-		 * A removed directory is empty and can hold nothing more, but
-		 * the dcache may keep it a while (its cached negative children
-		 * pin its dentry): count it free now, so statfs is exact at
-		 * once, as Linux's (whose rmdir prunes those children).
-		 */
-		if (ti->inode_reserved) {
-			ti->inode_reserved = false;
-			tmpfs_release_inode(inode->sb);
-		}
 	} else {
 		if (inode->nlink > 1)
 			tmpfs_release_inode(inode->sb);

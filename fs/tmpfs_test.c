@@ -12,6 +12,7 @@
 #include <xdv/errno.h>
 #include <xdv/ktest.h>
 #include <xdv/mm.h>
+#include <xdv/sched.h>
 #include <xdv/string.h>
 
 #include "internal.h"
@@ -134,6 +135,67 @@ KTEST(tmpfs, write_past_size_limit_short_then_enospc)
 	umount_fresh(t, dir);
 out_buf:
 	kfree(buf);
+}
+
+struct fill_arg {
+	const char *name;
+	uint64_t written;
+	int last;
+};
+
+/* Append 3000-byte pieces (so writes straddle pages) until one fails. */
+static int fill_worker(void *p)
+{
+	struct fill_arg *a = p;
+	static const char piece[3000];
+	struct file *f;
+	loff_t pos = 0;
+	ssize_t n;
+
+	a->last = vfs_open(a->name, O_WRONLY | O_CREAT, 0644, &f);
+	if (a->last)
+		return 0;
+	while ((n = kernel_write(f, piece, sizeof(piece), &pos)) == (ssize_t)sizeof(piece))
+		a->written += (uint64_t)n;
+	if (n > 0) {
+		a->written += (uint64_t)n;
+		n = kernel_write(f, piece, sizeof(piece), &pos);
+	}
+	a->last = (int)n;
+	file_put(f);
+	return 0;
+}
+
+KTEST(tmpfs, racing_writers_fill_exactly_to_limit)
+{
+	const char *dir = "/ktmpfs_race";
+	struct fill_arg args[2] = { { .name = "/ktmpfs_race/a" }, { .name = "/ktmpfs_race/b" } };
+	struct thread *th[2];
+	uint64_t blocks = 0;
+
+	if (!KTEST_EXPECT_EQ(t, mount_fresh(dir, "size=1m"), 0))
+		return;
+	for (unsigned i = 0; i < 2; i++) {
+		if (thread_create(kernel_process(), fill_worker, &args[i], NULL, &th[i]))
+			th[i] = NULL;
+		KTEST_EXPECT(t, th[i]);
+	}
+	for (unsigned i = 0; i < 2; i++) {
+		if (th[i])
+			thread_join(th[i], NULL);
+		KTEST_EXPECT_EQ(t, args[i].last, -ENOSPC);
+		struct kstat st = stat_of(args[i].name);
+		/* each file's size is what its writer was told went in */
+		KTEST_EXPECT_EQ(t, st.size, args[i].written);
+		blocks += st.blocks;
+	}
+	/* every page is charged once: the pages held are the limit */
+	KTEST_EXPECT_EQ(t, blocks, 256 * 8);
+	KTEST_EXPECT_EQ(t, bfree_of(dir), 0);
+	KTEST_EXPECT_EQ(t, vfs_unlinkat(AT_FDCWD, args[0].name, 0), 0);
+	KTEST_EXPECT_EQ(t, vfs_unlinkat(AT_FDCWD, args[1].name, 0), 0);
+	KTEST_EXPECT_EQ(t, bfree_of(dir), 256);
+	umount_fresh(t, dir);
 }
 
 KTEST(tmpfs, create_past_nr_inodes_enospc)
