@@ -15,6 +15,7 @@
 #include <xdv/mm.h>
 #include <xdv/printk.h>
 #include <xdv/string.h>
+#include <xdv/time.h>
 
 #include "internal.h"
 
@@ -315,6 +316,35 @@ out:
 		file_put(f);
 }
 
+static int kmsg_late_printk(void *arg)
+{
+	sched_sleep_ns(30000000); /* 30 ms: the reader is asleep by then */
+	printk(LOG_DEBUG, "kmsg-test late record\n");
+	return 0;
+}
+
+KTEST(devices, kmsg_blocking_read_waits_for_next_record)
+{
+	struct file *f = open_ok(t, "/dev/kmsg", O_RDONLY);
+	struct thread *th = NULL;
+	struct kmsg_fields r;
+	char buf[256];
+	uint64_t t0;
+
+	if (!f)
+		return;
+	KTEST_EXPECT_EQ(t, vfs_llseek(f, 0, SEEK_END), 0);
+	if (!KTEST_EXPECT_EQ(t, thread_create(kernel_process(), kmsg_late_printk, NULL, NULL,
+					      &th), 0))
+		goto out;
+	t0 = time_since_boot_ns();
+	KTEST_EXPECT(t, kmsg_read_until(t, f, "kmsg-test late record", &r, buf, sizeof(buf)));
+	KTEST_EXPECT(t, time_since_boot_ns() - t0 >= 20000000); /* it did wait */
+	thread_join(th, NULL);
+out:
+	file_put(f);
+}
+
 /* ---- registry and devtmpfs ------------------------------------------------ */
 
 #define TEST_MAJOR 240 /* Linux's "local/experimental use" range */
@@ -359,7 +389,7 @@ KTEST(devices, chrdev_register_overlap_busy_and_open_by_number)
 		.name = "ktest-dev/sub/node", .dev = MKDEV(TEST_MAJOR, 2),
 		.mode = S_IFCHR | 0640, .uid = 7, .gid = 8,
 	};
-	static bool registered;
+	static bool registered, registered_blk;
 	struct listing l = { .len = 0 };
 	struct file *f;
 	struct kstat st;
@@ -401,6 +431,27 @@ KTEST(devices, chrdev_register_overlap_busy_and_open_by_number)
 				       MKDEV(TEST_MAJOR, 9)), 0);
 	KTEST_EXPECT_EQ(t, vfs_open("/dev/ktest-nxio", O_RDONLY, 0, &f), -ENXIO);
 	KTEST_EXPECT_EQ(t, vfs_unlinkat(AT_FDCWD, "/dev/ktest-nxio", 0), 0);
+
+	/* Block devices: one driver per major, opened by number. */
+	if (!registered_blk) {
+		KTEST_EXPECT_EQ(t, blkdev_register_major(TEST_MAJOR, "ktestblk", &test_dev_fops), 0);
+		registered_blk = true;
+	}
+	KTEST_EXPECT_EQ(t, blkdev_register_major(TEST_MAJOR, "again", &test_dev_fops), -EBUSY);
+	info.name = "ktest-blk";
+	info.mode = S_IFBLK | 0600;
+	info.dev = MKDEV(TEST_MAJOR, 4);
+	KTEST_EXPECT_EQ(t, devfs_add_node(&info), 0);
+	f = open_ok(t, "/dev/ktest-blk", O_RDONLY);
+	if (f) {
+		KTEST_EXPECT_EQ(t, kernel_read(f, &c, 1, NULL), 1);
+		KTEST_EXPECT_EQ(t, c, '4');
+		file_put(f);
+	}
+	devfs_remove_node("ktest-blk");
+	l.len = 0;
+	devices_for_each(true, list_one, &l);
+	KTEST_EXPECT(t, find_str(l.text, "240 ktestblk\n") != NULL);
 
 	devfs_remove_node("ktest-dev/sub/node");
 	KTEST_EXPECT_EQ(t, vfs_statat(AT_FDCWD, "/dev/ktest-dev/sub/node", 0, &st), -ENOENT);

@@ -26,6 +26,14 @@ void procfs_init(void);       /* registers "proc" */
 /* Unpack every Multiboot2 module that is a cpio archive into "/". */
 void initramfs_unpack_all(void);
 
+/* ---- page cache (page_cache.c, for page_cache_rw.c) ---------------------- */
+/*
+ * Write the whole page at index from the iterator without zeroing or
+ * reading it first. Return: bytes copied (short on a fault) or -errno.
+ */
+ssize_t page_cache_write_whole_page(struct page_cache *cache, uint64_t index,
+				    struct iov_iter *from);
+
 /* ---- tmpfs for devtmpfs --------------------------------------------------- */
 /*
  * A new tmpfs super block with the given options ("size=...,mode=...",

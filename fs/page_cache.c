@@ -35,6 +35,7 @@
 #include <xdv/string.h>
 #include <xdv/vfs.h>
 
+#include "internal.h"
 #include "page_tree.h"
 
 static struct page_cache_node *page_cache_node_alloc(void *ctx)
@@ -200,6 +201,92 @@ int page_cache_get(struct page_cache *cache, uint64_t index, struct cached_page 
 found:
 	*out = page;
 	return 0;
+
+out_uncharge:
+	page_cache_charge(cache, -1);
+	return err;
+}
+
+/*
+ * Write a whole page at index from the iterator (a write that covers it):
+ * a cached page is overwritten in place; otherwise a new frame is filled
+ * straight from the iterator, neither zeroed nor read first, and added
+ * dirty only once it holds the data, so no reader sees it half written.
+ * A short copy (a fault) leaves the rest of a new page zero.
+ * Context: may sleep. Locks: takes cache->lock; the caller holds the
+ * host's inode->lock. Return: the bytes copied (PAGE_SIZE unless the
+ * iterator faulted), or -ENOMEM, -ENOSPC, -EIO, -EFAULT (nothing copied).
+ */
+ssize_t page_cache_write_whole_page(struct page_cache *cache, uint64_t index,
+				    struct iov_iter *from)
+{
+	struct cached_page *page, *other;
+	size_t copied;
+	int err;
+
+	page = page_cache_find(cache, index);
+	if (page)
+		goto copy_in_place;
+	err = page_cache_charge(cache, 1);
+	if (err)
+		return err;
+	page = kzalloc(sizeof(*page), GFP_KERNEL);
+	if (!page) {
+		err = -ENOMEM;
+		goto out_uncharge;
+	}
+	page->pa = pmm_alloc_pages(0, GFP_KERNEL);
+	if (!page->pa) {
+		kfree(page);
+		err = -ENOMEM;
+		goto out_uncharge;
+	}
+	page->index = index;
+	page->cache = cache;
+	page->refs = 1;
+	copied = copy_from_iter(page_cache_page_data(page), PAGE_SIZE, from);
+	if (!copied) {
+		page_cache_put(page);
+		err = -EFAULT;
+		goto out_uncharge;
+	}
+	if (copied < PAGE_SIZE)
+		memset((char *)page_cache_page_data(page) + copied, 0, PAGE_SIZE - copied);
+
+	spin_lock(&cache->lock);
+	other = page_tree_lookup(page_cache_tree(cache), index);
+	if (other) {
+		/* Added meanwhile (a reader of a disk file): copy ours over it. */
+		page_get(other);
+		spin_unlock(&cache->lock);
+		memcpy(page_cache_page_data(other), page_cache_page_data(page), copied);
+		page_cache_put(page);
+		page_cache_charge(cache, -1);
+		page_cache_mark_dirty(other);
+		page_cache_put(other);
+		return (ssize_t)copied;
+	}
+	page->flags = CPAGE_UPTODATE;
+	page->refs = 2; /* the tree's, and ours until the mark below */
+	err = page_tree_insert(page_cache_tree(cache), index, page, &page_cache_tree_alloc);
+	if (err) {
+		spin_unlock(&cache->lock);
+		page->refs = 1;
+		page_cache_put(page);
+		goto out_uncharge;
+	}
+	cache->nr_pages++;
+	spin_unlock(&cache->lock);
+	page_cache_mark_dirty(page);
+	page_cache_put(page);
+	return (ssize_t)copied;
+
+copy_in_place:
+	copied = copy_from_iter(page_cache_page_data(page), PAGE_SIZE, from);
+	if (copied)
+		page_cache_mark_dirty(page);
+	page_cache_put(page);
+	return copied ? (ssize_t)copied : -EFAULT;
 
 out_uncharge:
 	page_cache_charge(cache, -1);

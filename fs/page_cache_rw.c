@@ -7,7 +7,9 @@
  * Reads stop at inode->size; a page that is not cached is a hole and reads
  * as zeros without being allocated (a file system with a backing store,
  * ops->read_page, has it read in instead). Writes fetch each page (so a
- * partial-page write keeps the rest of the page), copy, mark it dirty and
+ * partial-page write keeps the rest of the page; a page written whole is
+ * filled straight from the caller, page_cache_write_whole_page), copy,
+ * mark it dirty and
  * extend the size as they go, so a write that fails part way (-ENOSPC on
  * a page) returns the bytes done and leaves size covering exactly them.
  *
@@ -20,6 +22,8 @@
 #include <xdv/errno.h>
 #include <xdv/mm.h>
 #include <xdv/vfs.h>
+
+#include "internal.h"
 
 /* The largest file the page cache serves (Linux's MAX_LFS_FILESIZE). */
 #define PAGE_CACHE_MAX_BYTES ((uint64_t)INT64_MAX)
@@ -40,13 +44,15 @@ ssize_t generic_file_read_iter(struct file *file, struct iov_iter *to, loff_t *p
 	struct inode *inode = file->inode;
 	struct page_cache *cache = &inode->data;
 	bool backed = cache->ops && cache->ops->read_page;
-	uint64_t size = inode_size_read(inode);
+	uint64_t size;
 	size_t done = 0;
 	int err = 0;
 
 	if (*pos < 0)
 		return -EINVAL;
-	while (to->count && (uint64_t)*pos < size) {
+	/* The size is looked at again for each page, so a read that races
+	 * with a truncate stops at the new end rather than reading zeros. */
+	while (to->count && (uint64_t)*pos < (size = inode_size_read(inode))) {
 		uint64_t index = (uint64_t)*pos / PAGE_SIZE;
 		size_t offset = (uint64_t)*pos % PAGE_SIZE;
 		size_t n = PAGE_SIZE - offset;
@@ -130,13 +136,25 @@ ssize_t generic_file_write_iter(struct file *file, struct iov_iter *from, loff_t
 
 		if (n > count - done)
 			n = count - done;
-		err = page_cache_get(cache, index, &page);
-		if (err)
-			break;
-		copied = copy_from_iter((char *)page_cache_page_data(page) + offset, n, from);
-		if (copied)
-			page_cache_mark_dirty(page);
-		page_cache_put(page);
+		if (n == PAGE_SIZE) {
+			/* All of it is new: no need to zero or read it first. */
+			ssize_t r = page_cache_write_whole_page(cache, index, from);
+
+			if (r < 0) {
+				err = (int)r;
+				break;
+			}
+			copied = (size_t)r;
+		} else {
+			err = page_cache_get(cache, index, &page);
+			if (err)
+				break;
+			copied = copy_from_iter((char *)page_cache_page_data(page) + offset, n,
+						from);
+			if (copied)
+				page_cache_mark_dirty(page);
+			page_cache_put(page);
+		}
 		*pos += copied;
 		done += copied;
 		if ((uint64_t)*pos > inode->size)

@@ -16,6 +16,8 @@
 #include <xdv/string.h>
 #include <xdv/vfs.h>
 
+#include "internal.h"
+
 /* A fake backing store: counts charges and writes, fails on request. */
 struct fake_store {
 	struct page_cache cache;
@@ -25,6 +27,7 @@ struct fake_store {
 	uint64_t written[16]; /* indices in the order written */
 	int write_error;     /* returned by write_page when set */
 	unsigned reads;
+	struct spinlock *charge_lock; /* set when threads share the store */
 };
 
 static struct fake_store *store_of(struct page_cache *cache)
@@ -35,11 +38,17 @@ static struct fake_store *store_of(struct page_cache *cache)
 static int fake_charge(struct page_cache *cache, long pages)
 {
 	struct fake_store *s = store_of(cache);
+	int err = 0;
 
+	if (s->charge_lock)
+		spin_lock(s->charge_lock);
 	if (pages > 0 && s->charged + pages > s->charge_limit)
-		return -ENOSPC;
-	s->charged += pages;
-	return 0;
+		err = -ENOSPC;
+	else
+		s->charged += pages;
+	if (s->charge_lock)
+		spin_unlock(s->charge_lock);
+	return err;
 }
 
 static int fake_write_page(struct page_cache *cache, struct cached_page *page)
@@ -309,6 +318,137 @@ KTEST(page_cache, page_cache_get_charge_refused_returns_enospc_and_leaks_nothing
 	fill_page(t, s, 5, 1);
 	KTEST_EXPECT_EQ(t, s->charged, 2);
 	store_free(t, s);
+}
+
+KTEST(page_cache, page_cache_write_whole_page_adds_dirty_page_with_data)
+{
+	struct fake_store *s = store_new(&fake_ops, 2);
+	unsigned char *src = kmalloc(PAGE_SIZE, GFP_KERNEL);
+	struct cached_page *page;
+	struct iov_iter it;
+	struct kvec v;
+
+	if (!KTEST_EXPECT(t, s) || !KTEST_EXPECT(t, src))
+		goto out;
+	for (size_t i = 0; i < PAGE_SIZE; i++)
+		src[i] = (unsigned char)(i * 7);
+	v = (struct kvec){ src, PAGE_SIZE };
+	iov_iter_kvec(&it, &v, 1);
+	KTEST_EXPECT_EQ(t, page_cache_write_whole_page(&s->cache, 9, &it), PAGE_SIZE);
+	KTEST_EXPECT_EQ(t, it.count, 0);
+	KTEST_EXPECT_EQ(t, s->charged, 1);
+	KTEST_EXPECT_EQ(t, s->cache.nr_pages, 1);
+	KTEST_EXPECT_EQ(t, s->cache.nr_dirty, 1);
+	page = page_cache_find(&s->cache, 9);
+	if (KTEST_EXPECT(t, page)) {
+		KTEST_EXPECT(t, !memcmp(page_cache_page_data(page), src, PAGE_SIZE));
+		KTEST_EXPECT_EQ(t, page->flags, CPAGE_UPTODATE | CPAGE_DIRTY);
+		page_cache_put(page);
+	}
+	/* Over a cached page: in place, no new charge. */
+	src[0] = 0xab;
+	iov_iter_kvec(&it, &v, 1);
+	KTEST_EXPECT_EQ(t, page_cache_write_whole_page(&s->cache, 9, &it), PAGE_SIZE);
+	KTEST_EXPECT_EQ(t, s->charged, 1);
+	page = page_cache_find(&s->cache, 9);
+	if (KTEST_EXPECT(t, page)) {
+		KTEST_EXPECT_EQ(t, ((unsigned char *)page_cache_page_data(page))[0], 0xab);
+		page_cache_put(page);
+	}
+	/* Refused by charge: nothing added, nothing consumed. */
+	fill_page(t, s, 1, 0);
+	iov_iter_kvec(&it, &v, 1);
+	KTEST_EXPECT_EQ(t, page_cache_write_whole_page(&s->cache, 10, &it), -ENOSPC);
+	KTEST_EXPECT_EQ(t, it.count, PAGE_SIZE);
+	KTEST_EXPECT_EQ(t, s->charged, 2);
+	KTEST_EXPECT_EQ(t, s->cache.nr_pages, 2);
+	page_cache_drop_range(&s->cache, 0, UINT64_MAX);
+	KTEST_EXPECT_EQ(t, s->cache.nr_dirty, 0);
+out:
+	kfree(src);
+	if (s)
+		store_free(t, s);
+}
+
+/* ---- concurrency ---------------------------------------------------------- */
+
+struct stress {
+	struct fake_store *s;
+	struct spinlock charge_lock;
+	int failures; /* atomic */
+	int seed;     /* atomic */
+};
+
+static const struct page_cache_ops stress_ops = { .charge = fake_charge };
+
+/* Get, check, fill and dirty pages at pseudo-random indices. */
+static int stress_worker(void *arg)
+{
+	struct stress *st = arg;
+	uint64_t x = 0x9e3779b97f4a7c15ull * (uint64_t)__atomic_add_fetch(&st->seed, 1,
+									    __ATOMIC_RELAXED);
+
+	for (int i = 0; i < 400; i++) {
+		struct cached_page *page;
+		uint64_t index;
+		unsigned char *data;
+
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		index = x % 200;
+		if (page_cache_get(&st->s->cache, index, &page))
+			continue; /* -ENOSPC: the limit is below 200 pages */
+		data = page_cache_page_data(page);
+		if (page->index != index || !(page->flags & CPAGE_UPTODATE))
+			__atomic_add_fetch(&st->failures, 1, __ATOMIC_RELAXED);
+		data[x % PAGE_SIZE] = 1;
+		page_cache_mark_dirty(page);
+		page_cache_put(page);
+	}
+	return 0;
+}
+
+KTEST(page_cache, page_cache_concurrent_get_and_truncate_stay_consistent)
+{
+	struct stress st = { .failures = 0, .seed = 0 };
+	struct thread *th[4];
+	int started = 0;
+
+	st.s = store_new(&stress_ops, 150);
+	if (!KTEST_EXPECT(t, st.s))
+		return;
+	spin_lock_init(&st.charge_lock, "ktest_stress_charge");
+	st.s->charge_lock = &st.charge_lock;
+	for (int i = 0; i < 4; i++)
+		if (KTEST_EXPECT_EQ(t, thread_create(kernel_process(), stress_worker, &st, NULL,
+						     &th[started]), 0))
+			started++;
+	for (int i = 0; i < 40; i++) {
+		page_cache_truncate(&st.s->cache, (uint64_t)(i % 7) * 30 * PAGE_SIZE + 100);
+		sched_yield();
+	}
+	for (int i = 0; i < started; i++)
+		thread_join(th[i], NULL);
+	KTEST_EXPECT_EQ(t, st.failures, 0);
+	/* Counts match the tree: every page and dirty mark accounted for. */
+	{
+		uint64_t pages = 0, dirty = 0;
+
+		for (uint64_t i = page_cache_next_index(&st.s->cache, 0); i != UINT64_MAX;
+		     i = page_cache_next_index(&st.s->cache, i + 1)) {
+			struct cached_page *page = page_cache_find(&st.s->cache, i);
+
+			pages++;
+			dirty += page && (page->flags & CPAGE_DIRTY);
+			if (page)
+				page_cache_put(page);
+		}
+		KTEST_EXPECT_EQ(t, pages, st.s->cache.nr_pages);
+		KTEST_EXPECT_EQ(t, dirty, st.s->cache.nr_dirty);
+		KTEST_EXPECT_EQ(t, (uint64_t)st.s->charged, pages);
+	}
+	store_free(t, st.s);
 }
 
 /* A lookup of a cached page and the put: the read path's fixed cost. */

@@ -1,20 +1,22 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
-# File systems from the initramfs. A known tree is built on the host
-# (directories with odd modes, empty, small and 150 KiB files, a hard link
-# pair, absolute, relative, dangling and directory symlinks, a FIFO, set-id
-# bits, fixed mtimes) and archived with the host's GNU cpio (owner 1234:567
-# through cpio -R); the kernel unpacks it as its initramfs and prints it
-# with vfs_list=/fstest, which must equal the host's listing of the tree
-# (find -printf plus cksum) line for line: modes, owners, sizes, contents,
-# link counts, link targets and mtimes. Then: the same as a crc (070702)
-# archive; an archive truncated inside the last entry and one with a
-# garbage byte in a header, which boot to "initialized" with the module,
-# offset and reason, keeping the entries before the bad one; two archives
-# in module order (the second overrides) plus a module that is not cpio;
-# the default initramfs (/dev/console, /tmp 1777); the init program
-# chosen as Linux does (rdinit=, /init, init=); and the big tmpfs KTAP
-# suite with 1 GiB of RAM (FS_SKIP_BIG=1 leaves it out, for a quick run).
+# File systems from the initramfs. First tools/gen_cpio: every kind of
+# list line, read back by GNU cpio (with its crc check). Then a known tree
+# is built on the host (directories with odd modes, empty, small and
+# 150 KiB files, a hard link pair, absolute, relative, dangling and
+# directory symlinks, a FIFO, set-id bits, fixed mtimes) and archived
+# with the host's GNU cpio (owner 1234:567 through cpio -R); the kernel
+# unpacks it as its initramfs and prints it with vfs_list=/fstest, which
+# must equal the host's listing of the tree (find -printf plus cksum)
+# line for line: modes, owners, sizes, contents, link counts, link
+# targets and mtimes. Then: the same as a crc (070702) archive; an
+# archive truncated inside the last entry and one with a garbage byte in
+# a header, which boot to "initialized" with the module, offset and
+# reason, keeping the entries before the bad one; two archives in module
+# order (the second overrides) plus a module that is not cpio; the
+# default initramfs (/dev/console, /tmp 1777); the init program chosen
+# as Linux does (rdinit=, /init, init=); and the big tmpfs KTAP suite
+# with 1 GiB of RAM (FS_SKIP_BIG=1 leaves it out, for a quick run).
 . "$(dirname "$0")/lib.sh"
 
 work=$BUILD/test/fs
@@ -116,6 +118,43 @@ compare() {
 	return 1
 }
 
+# ---- tools/gen_cpio: what it writes, GNU cpio reads back ----------------------
+gen=$BUILD/tools/gen_cpio
+printf 'data\n' > "$work/gen.src"
+cat > "$work/gen.list" <<EOF
+# every kind of line
+dir /d 0750 1 2
+file /d/f $work/gen.src 0640 3 4 /d/hard
+slink /d/s f 0777 5 6
+nod /d/console 0600 0 0 c 5 1
+nod /d/sda 0660 0 6 b 8 0
+pipe /d/p 0600 7 8
+sock /d/k 0755 9 10
+EOF
+cat > "$work/gen.want" <<'EOF'
+drwxr-x--- 2 1 2 0 d
+-rw-r----- 2 3 4 0 d/f
+-rw-r----- 2 3 4 5 d/hard
+lrwxrwxrwx 1 5 6 1 d/s -> f
+crw------- 1 0 0 5, 1 d/console
+brw-rw---- 1 0 6 8, 0 d/sda
+prw------- 1 7 8 0 d/p
+srwxr-xr-x 1 9 10 0 d/k
+EOF
+if "$gen" -c -t 1000000000 "$work/gen.list" > "$work/gen.cpio" &&
+	(cd "$work" && cpio --quiet -i --only-verify-crc < gen.cpio) &&
+	cpio --quiet -tv --numeric-uid-gid < "$work/gen.cpio" |
+		sed -E 's/ [A-Z][a-z]{2} +[0-9]+ +([0-9]{4}|[0-9]{2}:[0-9]{2}) / /' |
+		tr -s ' ' > "$work/gen.tv" &&
+	diff -u "$work/gen.want" "$work/gen.tv" > "$work/gen.diff" &&
+	! echo "nod /x 0600 0 0 q 1 2" | "$gen" - > /dev/null 2>&1 &&
+	! echo "bogus /x" | "$gen" - > /dev/null 2>&1; then
+	pass "fs_gen_cpio_every_line_kind_read_back_by_gnu_cpio"
+else
+	fail "fs_gen_cpio_every_line_kind_read_back_by_gnu_cpio"
+	sed 's/^/#   /' "$work/gen.diff"
+fi
+
 build_tree "$tree"
 host_list "$tree" > "$work/host.list"
 archive "$tree" newc > "$work/newc.cpio"
@@ -153,7 +192,8 @@ listing_before() { # ARCHIVE NAME
 at=$(entry_offset "$work/newc.cpio" "fstest/zbig")
 head -c $((at + 110 + 16 + 5000)) "$work/newc.cpio" > "$work/truncated.cpio"
 listing_before "$work/newc.cpio" fstest/zbig > "$work/truncated.want"
-msg="initramfs: module 0 (initramfs0): bad archive at offset $at: file size past the end of the archive"
+msg="initramfs: module 0 (initramfs0): bad archive at offset $at:"
+msg+=" file size past the end of the archive"
 if boot_list truncated "$work/truncated.cpio" && grep -qF "$msg" <<< "$(tr -d '\r' < "$LOG")" &&
 	compare truncated "$work/truncated.want"; then
 	pass "fs_initramfs_truncated_reports_offset_and_keeps_earlier_entries"
@@ -208,7 +248,8 @@ if boot_list two "$work/newc.cpio $work/notcpio.bin $work/over.cpio" \
 	"rdinit=/fstest/x_setuid init=/fstest/zbig" &&
 	tr -d '\r' < "$LOG" | grep -qF "initramfs: init: /fstest/x_setuid (rdinit=)" &&
 	compare two "$work/two.want" &&
-	tr -d '\r' < "$LOG" | grep -q "initramfs: module 1 (initramfs1, 27 bytes) is not a cpio archive: skipped" &&
+	tr -d '\r' < "$LOG" |
+	grep -qF "initramfs: module 1 (initramfs1, 27 bytes) is not a cpio archive: skipped" &&
 	tr -d '\r' < "$LOG" | grep -q "initramfs: 3 entries (.*, 0 errors) from module 2"; then
 	pass "fs_initramfs_two_modules_unpack_in_order_and_non_cpio_is_skipped"
 else
@@ -228,13 +269,22 @@ iso=$(INITRAMFS="$BUILD/initramfs.cpio $work/init.cpio" make_iso fs-default \
 	"vfs_list=/ init=/etc/passwd after_init=poweroff") || exit 1
 qemu_boot "$LOG" "$BIOS_TIMEOUT" "$INITIALIZED" -machine pc -smp 2 -m 256M -cdrom "$iso"
 text=$(kernel_list "$LOG")
-if grep -qx "dev/console 20600 0 0 5,1 [0-9]* - -" <<< "$text" &&
+# /dev/console is under the devtmpfs mount by now: count what was made.
+list=$BUILD/initramfs.list
+summary="initramfs: $(grep -cE '^(file|dir|nod|slink|pipe|sock) ' "$list") entries"
+summary+=" ($(grep -c '^file ' "$list") files, $(grep -c '^dir ' "$list") dirs,"
+summary+=" $(grep -c '^slink ' "$list") symlinks,"
+summary+=" $(grep -cE '^(nod|pipe|sock) ' "$list") nodes, 0 hard links, 0 errors) from module 0"
+passwd="etc/passwd 100644 0 0 $(wc -c < iso/rootfs/etc/passwd) [0-9]* 1"
+passwd+=" $(cksum < iso/rootfs/etc/passwd | cut -d' ' -f1)"
+if grep -qF "$summary" <<< "$(tr -d '\r' < "$LOG")" &&
+	grep -q "^nod /dev/console 0600 0 0 c 5 1$" "$list" &&
 	grep -qx "tmp 41777 0 0 - [0-9]* - -" <<< "$text" &&
 	grep -qF "initramfs: init: /init (rdinit default)" <<< "$(tr -d '\r' < "$LOG")" &&
-	grep -qx "etc/passwd 100644 0 0 $(wc -c < iso/rootfs/etc/passwd) [0-9]* 1 $(cksum < iso/rootfs/etc/passwd | cut -d' ' -f1)" <<< "$text"; then
+	grep -qx "$passwd" <<< "$text"; then
 	pass "fs_default_initramfs_has_console_tmp_and_etc"
 else
-	fail "fs_default_initramfs_has_console_tmp_and_etc" "QEMU: $QEMU_STATUS"
+	fail "fs_default_initramfs_has_console_tmp_and_etc" "QEMU: $QEMU_STATUS; want '$summary'"
 	show_log "$LOG"
 fi
 
