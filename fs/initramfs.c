@@ -64,7 +64,7 @@ struct unpack_state {
 
 static const char *init_path;
 
-/* Build the absolute path of an archive name; NULL for the root ("." or ""). */
+/* The absolute path of an archive name; *is_root for ".", "", "/", "./". */
 static int name_to_path(const char *name, char *out, size_t size, bool *is_root)
 {
 	for (;;) {
@@ -84,11 +84,27 @@ static int name_to_path(const char *name, char *out, size_t size, bool *is_root)
 	return 0;
 }
 
-/* mkdir -p of path's parent directories (0755, owned by root). */
+/*
+ * mkdir -p of path's parent directories (0755, owned by root), which an
+ * archive need not list. One lookup when the parent is there (the usual
+ * case: archives list directories before what is in them).
+ */
 static int make_parents(char *path)
 {
+	char *last = path;
+	struct kstat st;
 	int err = 0;
 
+	for (char *p = path; *p; p++)
+		if (*p == '/')
+			last = p;
+	if (last == path)
+		return 0;
+	*last = '\0';
+	err = vfs_statat(AT_FDCWD, path, 0, &st);
+	*last = '/';
+	if (err != -ENOENT)
+		return 0; /* there, or an error the create will meet and report */
 	for (char *p = strchr(path + 1, '/'); p; p = strchr(p + 1, '/')) {
 		*p = '\0';
 		err = vfs_mkdirat(AT_FDCWD, path, 0755);
