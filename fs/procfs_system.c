@@ -243,11 +243,9 @@ int procfs_show_interrupts(struct seq_buf *m, struct process *p)
 		irq_describe(vector, &d);
 		if (!d.used)
 			continue;
-		/* Device interrupts are routed to the boot CPU, and XDV counts
-		 * them per vector: all of a line's count is CPU 0's. */
 		seq_printf(m, "%3u: ", irq);
 		for (unsigned c = 0; c < nr_cpus; c++)
-			seq_printf(m, "%10llu ", (unsigned long long)(c ? 0 : irq_count(vector)));
+			seq_printf(m, "%10u ", irq_count_cpu(vector, c));
 		if (irq < 16)
 			seq_printf(m, " %8s %3u-%-8s  %s\n", "IO-APIC", d.gsi,
 				   d.level ? "fasteoi" : "edge", d.names);
