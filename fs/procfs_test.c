@@ -13,6 +13,7 @@
 #include <xdv/percpu.h>
 #include <xdv/printk.h>
 #include <xdv/string.h>
+#include <xdv/time.h>
 #include "internal.h"
 #include "procfs_test_util.h"
 
@@ -395,4 +396,38 @@ KTEST(procfs, interrupts_header_and_row_of_a_new_vector)
 	KTEST_EXPECT(t, ptest_contains(text, "\nRES: "));
 	KTEST_EXPECT(t, ptest_contains(text, "\nCAL: "));
 	kfree(text);
+}
+
+/* The figure after "\n<key> " in /proc/stat's text; UINT64_MAX if absent. */
+static uint64_t stat_value(const char *key)
+{
+	char *text = ptest_gen(procfs_show_stat, NULL, NULL);
+	char needle[32];
+	uint64_t v = UINT64_MAX;
+
+	snprintf(needle, sizeof(needle), "\n%s ", key);
+	for (const char *s = text; s && *s; s++) {
+		if (!strncmp(s, needle, strlen(needle))) {
+			const char *p = s + strlen(needle);
+
+			if (!ptest_parse_u64(&p, &v))
+				v = UINT64_MAX;
+			break;
+		}
+	}
+	kfree(text);
+	return v;
+}
+
+KTEST(procfs, stat_processes_counts_creations_and_btime_is_boot_time)
+{
+	uint64_t before = stat_value("processes");
+	struct ptest_child c;
+
+	KTEST_EXPECT(t, before != UINT64_MAX);
+	KTEST_EXPECT_EQ(t, ptest_child_start(&c, ptest_child_idle), 0);
+	ptest_child_finish(&c);
+	KTEST_EXPECT(t, stat_value("processes") >= before + 1);
+	KTEST_EXPECT_EQ(t, stat_value("btime"), (uint64_t)wallclock_boot_unix);
+	KTEST_EXPECT(t, stat_value("procs_running") >= 1); /* this thread */
 }
