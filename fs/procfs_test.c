@@ -431,3 +431,51 @@ KTEST(procfs, stat_processes_counts_creations_and_btime_is_boot_time)
 	KTEST_EXPECT_EQ(t, stat_value("btime"), (uint64_t)wallclock_boot_unix);
 	KTEST_EXPECT(t, stat_value("procs_running") >= 1); /* this thread */
 }
+
+static int burn_30ms(void *arg)
+{
+	uint64_t end = time_since_boot_ns() + 30 * 1000 * 1000;
+
+	while (time_since_boot_ns() < end)
+		cpu_relax();
+	return 0;
+}
+
+/* A second thread of the child burns CPU time and exits. */
+static int child_burn_in_thread(struct ptest_child *c)
+{
+	struct thread *th;
+	int err = thread_create(process_current(), burn_30ms, NULL, NULL, &th);
+
+	if (err)
+		return err;
+	return thread_join(th, NULL);
+}
+
+KTEST(procfs, pid_stat_keeps_cpu_time_of_exited_threads)
+{
+	struct ptest_child c;
+	struct process *p;
+	char *text = NULL, *fields[64];
+	const char *stime;
+	uint64_t ticks = 0;
+
+	KTEST_EXPECT_EQ(t, ptest_child_start(&c, child_burn_in_thread), 0);
+	KTEST_EXPECT_EQ(t, c.result, 0);
+	p = process_find_get(c.pid);
+	if (p) {
+		text = ptest_gen(procfs_show_pid_stat, p, NULL);
+		process_put(p);
+	}
+	if (KTEST_EXPECT(t, text != NULL) &&
+	    KTEST_EXPECT_EQ(t, ptest_split_fields(text, fields, 64), 52)) {
+		stime = fields[14];
+		KTEST_EXPECT(t, ptest_parse_u64(&stime, &ticks));
+		/* 30 ms at USER_HZ 100 is 3 ticks; allow for slices lost to
+		 * the other CPUs' work. */
+		KTEST_EXPECT(t, ticks >= 2);
+		KTEST_EXPECT_STREQ(t, fields[19], "1"); /* num_threads: the burner has gone */
+	}
+	kfree(text);
+	ptest_child_finish(&c);
+}
