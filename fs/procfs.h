@@ -95,6 +95,8 @@ struct procfs_inode {
 	int fd;          /* /proc/<pid>/fd/<fd> links, else -1 */
 };
 
+/* Free unused directory inodes of gone processes (procfs.c). Return: how many. */
+unsigned procfs_reap_dead_dirs(struct super_block *sb);
 /* The procfs part of one of procfs's inodes (procfs.c). */
 const struct procfs_inode *procfs_inode_of(struct inode *inode);
 extern const struct file_ops procfs_file_ops;

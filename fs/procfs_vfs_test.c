@@ -471,3 +471,45 @@ KTEST(procfs, pid_fd_of_console_links_to_dev_console)
 	ptest_child_finish(&c);
 }
 
+
+/* Inodes of the proc super block at "/proc" that belong to pid. */
+static unsigned proc_inodes_of(pid_t pid, struct super_block **sbp)
+{
+	struct path proc;
+	unsigned n = 0;
+
+	if (vfs_lookup("/proc", LOOKUP_FOLLOW, &proc))
+		return ~0u;
+	struct super_block *sb = proc.dentry->sb;
+
+	spin_lock(&sb->inode_lock);
+	list_for_each(node, &sb->inodes) {
+		struct inode *i = list_entry(node, struct inode, sb_link);
+
+		if (procfs_inode_of(i)->pid == pid)
+			n++;
+	}
+	spin_unlock(&sb->inode_lock);
+	*sbp = sb;
+	path_put(&proc);
+	return n;
+}
+
+KTEST(procfs, readdir_frees_directories_of_gone_processes)
+{
+	struct ptest_child c;
+	struct super_block *sb;
+	char path[32];
+	struct kstat st;
+
+	KTEST_EXPECT_EQ(t, ptest_child_start(&c, ptest_child_idle), 0);
+	snprintf(path, sizeof(path), "/proc/%d/fd", c.pid);
+	KTEST_EXPECT_EQ(t, vfs_statat(AT_FDCWD, path, 0, &st), 0);
+	/* Its directory and fd/ stay (unused) after the lookup. */
+	KTEST_EXPECT_EQ(t, proc_inodes_of(c.pid, &sb), 2);
+	ptest_child_finish(&c);
+	KTEST_EXPECT_EQ(t, proc_inodes_of(c.pid, &sb), 2);
+	/* A listing of /proc (what ps does) frees them. */
+	KTEST_EXPECT_EQ(t, ptest_dir_has("/proc", "self"), 1);
+	KTEST_EXPECT_EQ(t, proc_inodes_of(c.pid, &sb), 0);
+}
