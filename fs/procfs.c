@@ -281,6 +281,13 @@ unsigned procfs_reap_dead_dirs(struct super_block *sb)
 	return n;
 }
 
+/*
+ * Mark a dentry being looked up "drop at the last put". The dcache has no
+ * call for it; its only other writer of flags (unhashing, under its lock)
+ * cannot run on this dentry meanwhile: procfs names are never unlinked,
+ * and the one invalidation procfs does runs under the same directory lock
+ * as the lookup.
+ */
 static void dentry_set_nocache(struct dentry *dentry)
 {
 	__atomic_fetch_or(&dentry->flags, DENTRY_NOCACHE, __ATOMIC_RELAXED);
