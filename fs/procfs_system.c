@@ -35,13 +35,13 @@
 /* ---- meminfo ------------------------------------------------------------ */
 
 /* One "Name:      1234 kB" line: the name and colon in 16 columns, then
- * the figure right-aligned in 8 (wider if it needs), as Linux's show_val_kb. */
+ * the figure right-aligned in 8 (wider if it needs), as Linux's show_val_kb
+ * (names are at most 15 characters). */
 static void meminfo_kb(struct seq_buf *m, const char *name, uint64_t kb)
 {
-	char label[32];
+	int width = 8 + 15 - (int)strlen(name);
 
-	snprintf(label, sizeof(label), "%s:", name);
-	seq_printf(m, "%-16s%8llu kB\n", label, (unsigned long long)kb);
+	seq_printf(m, "%s:%*llu kB\n", name, width, (unsigned long long)kb);
 }
 
 static void meminfo_pages(struct seq_buf *m, const char *name, uint64_t pages)
