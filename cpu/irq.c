@@ -37,6 +37,10 @@ struct isa_route {
 static struct spinlock irq_lock = SPINLOCK_INIT("irq");
 static struct irq_action actions[256][IRQ_SHARED_MAX];
 static uint64_t vector_counts[256];
+/* Per CPU, for /proc/interrupts: written by its own CPU only, 32 bits
+ * each as Linux's kstat_irqs (they wrap). Vectors below IRQ_LEGACY_BASE
+ * are exceptions and are not counted here. */
+static uint32_t vector_cpu_counts[MAX_CPUS][256 - IRQ_LEGACY_BASE];
 static uint64_t spurious;
 /* ISA convention until the MADT overrides a line: GSI n, edge, high. */
 #define ISA_ROUTE(n) [n] = { .gsi = (n), .active_low = false, .level = false }
@@ -178,6 +182,14 @@ void irq_describe(unsigned vector, struct irq_description *out)
 	spin_unlock_irqrestore(&irq_lock, flags);
 }
 
+uint32_t irq_count_cpu(unsigned vector, unsigned cpu)
+{
+	vector &= 0xFF;
+	if (vector < IRQ_LEGACY_BASE || cpu >= MAX_CPUS)
+		return 0;
+	return READ_ONCE(vector_cpu_counts[cpu][vector - IRQ_LEGACY_BASE]);
+}
+
 uint64_t irq_spurious_count(void)
 {
 	return __atomic_load_n(&spurious, __ATOMIC_RELAXED);
@@ -192,6 +204,12 @@ void irq_dispatch(struct trap_frame *frame)
 		return; /* no EOI for a spurious interrupt */
 	}
 	__atomic_fetch_add(&vector_counts[vector], 1, __ATOMIC_RELAXED);
+	if (vector >= IRQ_LEGACY_BASE) {
+		unsigned cpu = nr_cpus ? this_cpu()->cpu : 0;
+
+		WRITE_ONCE(vector_cpu_counts[cpu][vector - IRQ_LEGACY_BASE],
+			   vector_cpu_counts[cpu][vector - IRQ_LEGACY_BASE] + 1);
+	}
 	if (nr_cpus) {
 		this_cpu()->irq_count++;
 		this_cpu()->irq_nesting++;

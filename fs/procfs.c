@@ -21,6 +21,7 @@
  *
  * Locks: none of its own; the VFS holds the directory's inode lock around
  * lookup and iterate, and the process helpers take the process locks.
+ * Order: sb->inode_lock -> the process tree lock (procfs_reap_dead_dirs).
  */
 #include <xdv/errno.h>
 #include <xdv/mm.h>
@@ -195,7 +196,8 @@ static void procfs_setup_inode(struct inode *inode, const struct procfs_entry *e
  * links for a removed one and finds no names in it. So a directory keeps
  * nlink 1 and is looked for among sb's inodes first and reused: at most
  * one inode per static directory and two per pid (its directory and fd/),
- * however often they are looked up.
+ * however often they are looked up; those of gone pids are freed by
+ * procfs_reap_dead_dirs at the next listing of the root.
  */
 static struct inode *procfs_get_inode(struct super_block *sb, const struct procfs_entry *entry,
 				      struct process *p, int fd)
@@ -238,6 +240,54 @@ static struct inode *procfs_get_inode(struct super_block *sb, const struct procf
 	return inode;
 }
 
+#define PROCFS_REAP_BATCH 32
+
+/*
+ * Free the unused directory inodes of processes that have gone (their
+ * nlink to 0, then the last put evicts them), up to PROCFS_REAP_BATCH a
+ * call; run at each readdir of the root (ps and top do one per refresh),
+ * so dead pids cost nothing for long. A directory still in use stays; a
+ * later call frees it. Return: how many were freed.
+ */
+unsigned procfs_reap_dead_dirs(struct super_block *sb)
+{
+	struct inode *batch[PROCFS_REAP_BATCH];
+	unsigned n = 0;
+
+	/* Locks: sb->inode_lock -> the process tree lock (process_find_get). */
+	spin_lock(&sb->inode_lock);
+	list_for_each(node, &sb->inodes) {
+		struct inode *i = list_entry(node, struct inode, sb_link);
+		struct process *p;
+
+		if (n == PROCFS_REAP_BATCH)
+			break;
+		if (PI(i)->pid <= 0 || !S_ISDIR(i->mode) || READ_ONCE(i->nlink) == 0 ||
+		    __atomic_load_n(&i->refs, __ATOMIC_RELAXED))
+			continue;
+		p = process_find_get(PI(i)->pid);
+		if (p) {
+			process_put(p);
+			continue;
+		}
+		inode_get(i);
+		batch[n++] = i;
+	}
+	spin_unlock(&sb->inode_lock);
+	for (unsigned k = 0; k < n; k++) {
+		inode_set_nlink(batch[k], 0);
+		inode_put(batch[k]); /* the last reference: evicted */
+	}
+	return n;
+}
+
+/*
+ * Mark a dentry being looked up "drop at the last put". The dcache has no
+ * call for it; its only other writer of flags (unhashing, under its lock)
+ * cannot run on this dentry meanwhile: procfs names are never unlinked,
+ * and the one invalidation procfs does runs under the same directory lock
+ * as the lookup.
+ */
 static void dentry_set_nocache(struct dentry *dentry)
 {
 	__atomic_fetch_or(&dentry->flags, DENTRY_NOCACHE, __ATOMIC_RELAXED);
@@ -406,8 +456,10 @@ static int procfs_iterate(struct file *file, struct dir_context *ctx)
 	if (!emit_table(pi->entry->children, ctx))
 		goto out;
 	if (pi->entry->kind == PROCFS_DIR_ROOT) {
-		if (ctx->pos < PROCFS_POS_PIDS)
+		if (ctx->pos < PROCFS_POS_PIDS) {
 			ctx->pos = PROCFS_POS_PIDS;
+			(void)procfs_reap_dead_dirs(dir->sb);
+		}
 		/* Cookie: PROCFS_POS_PIDS + the next pid to look at. */
 		for (pid_t pid = process_next_pid((pid_t)(ctx->pos - PROCFS_POS_PIDS) - 1); pid > 0;
 		     pid = process_next_pid(pid)) {

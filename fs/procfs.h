@@ -62,6 +62,15 @@ int procfs_show_devices(struct seq_buf *m, struct process *p);
 #define PROCFS_OSRELEASE   "6.1.0-xdv"
 #define PROCFS_USER_HZ     100     /* clock ticks of /proc/stat and <pid>/stat */
 
+/* ---- cpuinfo (procfs_cpuinfo.c) --------------------------------------- */
+/* The CPUID registers the flags line is decoded from, in Linux's word
+ * order (see procfs_cpuinfo.c), plus the word of Linux-defined flags. */
+struct procfs_cpu_words {
+	uint32_t word[10];
+};
+/* Append " name" for every flag set in w, in Linux's order. Pure. */
+void procfs_cpu_flags(struct seq_buf *m, const struct procfs_cpu_words *w);
+
 /* ---- generators: per process (procfs_pid.c) ----------------------------- */
 int procfs_show_pid_stat(struct seq_buf *m, struct process *p);
 int procfs_show_pid_status(struct seq_buf *m, struct process *p);
@@ -86,6 +95,8 @@ struct procfs_inode {
 	int fd;          /* /proc/<pid>/fd/<fd> links, else -1 */
 };
 
+/* Free unused directory inodes of gone processes (procfs.c). Return: how many. */
+unsigned procfs_reap_dead_dirs(struct super_block *sb);
 /* The procfs part of one of procfs's inodes (procfs.c). */
 const struct procfs_inode *procfs_inode_of(struct inode *inode);
 extern const struct file_ops procfs_file_ops;

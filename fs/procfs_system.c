@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: MIT
 /*
  * procfs: the system-wide generated files, in Linux's exact formats
- * (proc(5), and what busybox's free/top/ps parse): meminfo, cpuinfo,
+ * (proc(5), and what busybox's free/top/ps parse): meminfo,
  * uptime, loadavg, stat, version, cmdline, interrupts, partitions and
  * sys/kernel/{hostname,ostype,osrelease,pid_max}. Each generator is a
  * pure function of the kernel's counters into a seq_buf; the file
  * plumbing is procfs_file.c's. /proc/mounts, filesystems and devices,
- * which read VFS tables, are in procfs_mounts.c.
+ * which read VFS tables, are in procfs_mounts.c; cpuinfo in
+ * procfs_cpuinfo.c.
  *
  * Where XDV has no such thing yet (swap, user memory, huge pages, LRU
  * lists, softirqs, uninterruptible sleep), the line is printed with the
@@ -34,13 +35,13 @@
 /* ---- meminfo ------------------------------------------------------------ */
 
 /* One "Name:      1234 kB" line: the name and colon in 16 columns, then
- * the figure right-aligned in 8 (wider if it needs), as Linux's show_val_kb. */
+ * the figure right-aligned in 8 (wider if it needs), as Linux's show_val_kb
+ * (names are at most 15 characters). */
 static void meminfo_kb(struct seq_buf *m, const char *name, uint64_t kb)
 {
-	char label[32];
+	int width = 8 + 15 - (int)strlen(name);
 
-	snprintf(label, sizeof(label), "%s:", name);
-	seq_printf(m, "%-16s%8llu kB\n", label, (unsigned long long)kb);
+	seq_printf(m, "%s:%*llu kB\n", name, width, (unsigned long long)kb);
 }
 
 static void meminfo_pages(struct seq_buf *m, const char *name, uint64_t pages)
@@ -114,110 +115,6 @@ int procfs_show_meminfo(struct seq_buf *m, struct process *p)
 	seq_printf(m, "%-16s%8u\n", "HugePages_Surp:", 0u);
 	meminfo_kb(m, "Hugepagesize", 2048);
 	meminfo_kb(m, "Hugetlb", 0);
-	return 0;
-}
-
-/* ---- cpuinfo ------------------------------------------------------------ */
-
-/* XDV's features under their Linux flag names, in Linux's order (the
- * order of its cpufeature words: 1:EDX, 80000001h:EDX, Linux-defined,
- * 1:ECX, 7:EBX, 7:ECX). OSXSAVE has no flag in Linux's list. */
-static const struct {
-	enum cpu_feature feature;
-	const char *name;
-} cpu_flags[] = {
-	{ X86_FEATURE_FPU, "fpu" },       { X86_FEATURE_PSE, "pse" },
-	{ X86_FEATURE_TSC, "tsc" },       { X86_FEATURE_MSR, "msr" },
-	{ X86_FEATURE_PAE, "pae" },       { X86_FEATURE_APIC, "apic" },
-	{ X86_FEATURE_PGE, "pge" },       { X86_FEATURE_PAT, "pat" },
-	{ X86_FEATURE_FXSR, "fxsr" },     { X86_FEATURE_SSE, "sse" },
-	{ X86_FEATURE_SSE2, "sse2" },     { X86_FEATURE_NX, "nx" },
-	{ X86_FEATURE_PDPE1GB, "pdpe1gb" }, { X86_FEATURE_LM, "lm" },
-	{ X86_FEATURE_INVARIANT_TSC, "constant_tsc" },
-	{ X86_FEATURE_INVARIANT_TSC, "nonstop_tsc" },
-	{ X86_FEATURE_SSE3, "pni" },      { X86_FEATURE_SSSE3, "ssse3" },
-	{ X86_FEATURE_PCID, "pcid" },     { X86_FEATURE_SSE4_1, "sse4_1" },
-	{ X86_FEATURE_SSE4_2, "sse4_2" }, { X86_FEATURE_X2APIC, "x2apic" },
-	{ X86_FEATURE_TSC_DEADLINE, "tsc_deadline_timer" },
-	{ X86_FEATURE_XSAVE, "xsave" },   { X86_FEATURE_AVX, "avx" },
-	{ X86_FEATURE_RDRAND, "rdrand" }, { X86_FEATURE_HYPERVISOR, "hypervisor" },
-	{ X86_FEATURE_FSGSBASE, "fsgsbase" }, { X86_FEATURE_AVX2, "avx2" },
-	{ X86_FEATURE_SMEP, "smep" },     { X86_FEATURE_INVPCID, "invpcid" },
-	{ X86_FEATURE_AVX512F, "avx512f" }, { X86_FEATURE_RDSEED, "rdseed" },
-	{ X86_FEATURE_SMAP, "smap" },     { X86_FEATURE_UMIP, "umip" },
-};
-
-/* The cache size Linux shows: L2 from CPUID 80000006h (its fallback on
- * every vendor), in KB; 0 when the CPU does not say. */
-static unsigned cpu_cache_kb(const struct cpu_info *info)
-{
-	uint32_t a, b, c, d;
-
-	if (info->max_ext_leaf < 0x80000006u)
-		return 0;
-	cpuid(0x80000006u, 0, &a, &b, &c, &d);
-	return c >> 16;
-}
-
-/* CLFLUSH line size (CPUID 1 EBX[15:8], in 8-byte units); 64 if unset. */
-static unsigned cpu_clflush_size(void)
-{
-	uint32_t a, b, c, d;
-
-	cpuid(1, 0, &a, &b, &c, &d);
-	return ((b >> 8) & 0xFF) ? ((b >> 8) & 0xFF) * 8 : 64;
-}
-
-int procfs_show_cpuinfo(struct seq_buf *m, struct process *p)
-{
-	const struct cpu_info *info = cpu_info();
-	uint64_t khz = time_tsc_khz();
-	/* BogoMIPS as Linux computes it from the TSC: 2 * MHz. */
-	uint64_t bogo = khz * 2 / 10; /* hundredths */
-	unsigned cache_kb = cpu_cache_kb(info);
-	unsigned clflush = cpu_clflush_size();
-
-	for (unsigned c = 0; c < nr_cpus; c++) {
-		const struct percpu *pc = cpu_areas[c];
-
-		if (!pc || !pc->online)
-			continue;
-		seq_printf(m, "processor\t: %u\n", c);
-		seq_printf(m, "vendor_id\t: %s\n", info->vendor[0] ? info->vendor : "unknown");
-		seq_printf(m, "cpu family\t: %u\n", info->family);
-		seq_printf(m, "model\t\t: %u\n", info->model);
-		seq_printf(m, "model name\t: %s\n", info->brand[0] ? info->brand : "unknown");
-		seq_printf(m, "stepping\t: %u\n", info->stepping);
-		if (khz)
-			seq_printf(m, "cpu MHz\t\t: %llu.%03llu\n", (unsigned long long)(khz / 1000),
-				   (unsigned long long)(khz % 1000));
-		if (cache_kb)
-			seq_printf(m, "cache size\t: %u KB\n", cache_kb);
-		seq_printf(m, "physical id\t: 0\n");
-		seq_printf(m, "siblings\t: %u\n", nr_cpus);
-		seq_printf(m, "core id\t\t: %u\n", c);
-		seq_printf(m, "cpu cores\t: %u\n", nr_cpus);
-		seq_printf(m, "apicid\t\t: %u\n", pc->apic_id);
-		seq_printf(m, "initial apicid\t: %u\n", pc->apic_id);
-		seq_printf(m, "fpu\t\t: %s\n", cpu_info_has(info, X86_FEATURE_FPU) ? "yes" : "no");
-		seq_printf(m, "fpu_exception\t: %s\n",
-			   cpu_info_has(info, X86_FEATURE_FPU) ? "yes" : "no");
-		seq_printf(m, "cpuid level\t: %u\n", info->max_leaf);
-		seq_printf(m, "wp\t\t: yes\n");
-		seq_puts(m, "flags\t\t:");
-		for (size_t i = 0; i < ARRAY_SIZE(cpu_flags); i++) {
-			if (cpu_info_has(info, cpu_flags[i].feature))
-				seq_printf(m, " %s", cpu_flags[i].name);
-		}
-		seq_putc(m, '\n');
-		seq_printf(m, "bogomips\t: %llu.%02llu\n", (unsigned long long)(bogo / 100),
-			   (unsigned long long)(bogo % 100));
-		seq_printf(m, "clflush size\t: %u\n", clflush);
-		seq_printf(m, "cache_alignment\t: %u\n", clflush);
-		seq_printf(m, "address sizes\t: %u bits physical, %u bits virtual\n",
-			   info->phys_addr_bits, info->virt_addr_bits);
-		seq_puts(m, "power management:\n\n");
-	}
 	return 0;
 }
 
@@ -346,11 +243,9 @@ int procfs_show_interrupts(struct seq_buf *m, struct process *p)
 		irq_describe(vector, &d);
 		if (!d.used)
 			continue;
-		/* Device interrupts are routed to the boot CPU, and XDV counts
-		 * them per vector: all of a line's count is CPU 0's. */
 		seq_printf(m, "%3u: ", irq);
 		for (unsigned c = 0; c < nr_cpus; c++)
-			seq_printf(m, "%10llu ", (unsigned long long)(c ? 0 : irq_count(vector)));
+			seq_printf(m, "%10u ", irq_count_cpu(vector, c));
 		if (irq < 16)
 			seq_printf(m, " %8s %3u-%-8s  %s\n", "IO-APIC", d.gsi,
 				   d.level ? "fasteoi" : "edge", d.names);

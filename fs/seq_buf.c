@@ -13,7 +13,7 @@
  */
 #include <xdv/printk.h>
 #include <xdv/string.h>
-#include <xdv/vfs.h>
+#include <xdv/seq_buf.h>
 
 /*
  * Start m on buf[0..size). size may be 0 (a pure length count).

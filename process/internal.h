@@ -80,6 +80,8 @@ struct process {
 	struct list_node sibling_link;
 	struct list_node threads;      /* struct thread, by process_link */
 	unsigned nr_threads;           /* threads not yet exited */
+	uint64_t exited_runtime_ns;    /* CPU time of its exited threads */
+	uint64_t exited_nvcsw, exited_nivcsw; /* and their context switches */
 	int exit_code;
 	bool autoreap;                 /* orphaned: freed at exit, nobody waits */
 	int refs;                      /* atomic: its threads, and its parent until reaped */

@@ -4,6 +4,7 @@
  * damped averages must approach a steady load as Linux's do, at the
  * rates their time constants give.
  */
+#include <xdv/arch/x86.h>
 #include <xdv/ktest.h>
 #include "internal.h"
 
@@ -36,4 +37,36 @@ KTEST(loadavg, steady_load_converges_and_idle_decays)
 	KTEST_EXPECT_EQ(t, l, 3 * LOADAVG_FIXED_1);
 	l = run(l, LOADAVG_EXP_1, 0, 200);
 	KTEST_EXPECT_EQ(t, l, 0);
+}
+
+static int spin_until(void *arg)
+{
+	volatile bool *stop = arg;
+
+	while (!*stop)
+		cpu_relax();
+	return 0;
+}
+
+KTEST(loadavg, sampler_counts_a_busy_thread)
+{
+	volatile bool stop = false;
+	unsigned long before[3], after[3];
+	struct thread *th;
+
+	loadavg_get(before);
+	if (!KTEST_EXPECT_EQ(t, thread_create(kernel_process(), spin_until, (void *)&stop, NULL,
+					      &th), 0))
+		return;
+	/* At least one 5 s sample falls in this sleep. */
+	sched_sleep_ns(5500ull * 1000 * 1000);
+	loadavg_get(after);
+	stop = true;
+	thread_join(th, NULL);
+	/* Every sample saw at least one runnable thread (the spinner), so
+	 * the average moved toward >= 1 by at least one step. */
+	if (before[0] < LOADAVG_FIXED_1)
+		KTEST_EXPECT(t, after[0] >= loadavg_calc(before[0], LOADAVG_EXP_1, LOADAVG_FIXED_1));
+	else
+		KTEST_EXPECT(t, after[0] >= LOADAVG_FIXED_1 - 1);
 }

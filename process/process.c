@@ -183,6 +183,14 @@ void process_thread_exited(struct thread *t)
 	spin_lock(&p->lock);
 	list_remove(&t->process_link);
 	p->nr_threads--;
+	/* Its CPU time (the running stretch too) and switches stay the
+	 * process's, for /proc/PID/stat. */
+	struct thread_stats st;
+
+	thread_get_stats(t, &st);
+	p->exited_runtime_ns += st.runtime_ns;
+	p->exited_nvcsw += t->nvcsw;
+	p->exited_nivcsw += t->nivcsw;
 	bool last = p->nr_threads == 0 && p != &kernel_proc;
 
 	if (last)

@@ -110,6 +110,10 @@ void process_get_info(struct process *p, struct process_info *out)
 
 	spin_lock(&p->lock);
 	out->nr_threads = p->nr_threads;
+	/* Exited threads' time counts, as Linux's (kernel time: no user mode yet). */
+	out->stime_ns = p->exited_runtime_ns;
+	out->nvcsw = p->exited_nvcsw;
+	out->nivcsw = p->exited_nivcsw;
 	list_for_each(node, &p->threads) {
 		struct thread *t = list_entry(node, struct thread, process_link);
 		struct thread_stats st;

@@ -52,6 +52,8 @@ void irq_set_fixed(unsigned vector, irq_handler_t fn, void *data, const char *na
 /* Interrupts seen on vector, and spurious interrupts, since boot (all CPUs). */
 uint64_t irq_count(unsigned vector);
 uint64_t irq_spurious_count(void);
+/* Interrupts on vector (>= IRQ_LEGACY_BASE) taken by one CPU; 32 bits, wrapping. */
+uint32_t irq_count_cpu(unsigned vector, unsigned cpu);
 
 /* What is installed on a vector, for /proc/interrupts. */
 struct irq_description {

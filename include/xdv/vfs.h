@@ -35,6 +35,7 @@
 #pragma once
 
 #include <xdv/list.h>
+#include <xdv/seq_buf.h>
 #include <xdv/sched.h>
 #include <xdv/spinlock.h>
 #include <xdv/types.h>
@@ -154,27 +155,7 @@ struct kstatfs {
 	uint64_t namelen;
 };
 
-/*
- * Text built piece by piece for a generated file (procfs, /proc/mounts,
- * show_options). Output past size is counted but dropped (overflow set),
- * so a caller can retry with a bigger buffer.
- */
-struct seq_buf {
-	char *buf;
-	size_t size;
-	size_t len;     /* bytes written, or that would have been */
-};
-
-void seq_buf_init(struct seq_buf *m, char *buf, size_t size);
-void seq_printf(struct seq_buf *m, const char *fmt, ...) __printf(2, 3);
-void seq_puts(struct seq_buf *m, const char *s);
-void seq_putc(struct seq_buf *m, char c);
-/* Print s with ' ', '\t', '\n' and '\\' as octal escapes (\040), as /proc/mounts. */
-void seq_escape(struct seq_buf *m, const char *s);
-static inline bool seq_buf_overflowed(const struct seq_buf *m)
-{
-	return m->len > m->size;
-}
+/* Text built piece by piece (seq_buf): <xdv/seq_buf.h>, included above. */
 
 struct super_ops {
 	/* An inode for this file system (with its fs-private part around it). */
