@@ -16,6 +16,28 @@
 #include <xdv/errno.h>
 #include "vfs_internal.h"
 
+/*
+ * Copy the attributes attr says are valid (all but the size) into inode.
+ * Locks: inode->lock held; takes inode->attr_lock.
+ */
+void setattr_copy(struct inode *inode, const struct iattr *attr)
+{
+	spin_lock(&inode->attr_lock);
+	if (attr->valid & ATTR_MODE)
+		inode->mode = (inode->mode & S_IFMT) | (attr->mode & S_IALLUGO);
+	if (attr->valid & ATTR_UID)
+		inode->uid = attr->uid;
+	if (attr->valid & ATTR_GID)
+		inode->gid = attr->gid;
+	if (attr->valid & ATTR_ATIME)
+		inode->atime = attr->atime;
+	if (attr->valid & ATTR_MTIME)
+		inode->mtime = attr->mtime;
+	if (attr->valid & ATTR_CTIME)
+		inode->ctime = attr->ctime;
+	spin_unlock(&inode->attr_lock);
+}
+
 int notify_change(struct dentry *dentry, struct iattr *attr)
 {
 	struct inode *inode = dentry->inode;
@@ -34,19 +56,7 @@ int notify_change(struct dentry *dentry, struct iattr *attr)
 	} else if (attr->valid & ATTR_SIZE) {
 		err = -EPERM; /* no way to change the size */
 	} else {
-		spin_lock(&inode->attr_lock);
-		if (attr->valid & ATTR_MODE)
-			inode->mode = (inode->mode & S_IFMT) | (attr->mode & S_IALLUGO);
-		if (attr->valid & ATTR_UID)
-			inode->uid = attr->uid;
-		if (attr->valid & ATTR_GID)
-			inode->gid = attr->gid;
-		if (attr->valid & ATTR_ATIME)
-			inode->atime = attr->atime;
-		if (attr->valid & ATTR_MTIME)
-			inode->mtime = attr->mtime;
-		inode->ctime = attr->ctime;
-		spin_unlock(&inode->attr_lock);
+		setattr_copy(inode, attr);
 	}
 	mutex_unlock(&inode->lock);
 	return err;

@@ -115,20 +115,7 @@ int tmpfs_setattr(struct dentry *dentry, const struct iattr *attr)
 		if (err)
 			return err;
 	}
-	spin_lock(&inode->attr_lock);
-	if (attr->valid & ATTR_MODE)
-		inode->mode = (inode->mode & S_IFMT) | (attr->mode & S_IALLUGO);
-	if (attr->valid & ATTR_UID)
-		inode->uid = attr->uid;
-	if (attr->valid & ATTR_GID)
-		inode->gid = attr->gid;
-	if (attr->valid & ATTR_ATIME)
-		inode->atime = attr->atime;
-	if (attr->valid & ATTR_MTIME)
-		inode->mtime = attr->mtime;
-	if (attr->valid & ATTR_CTIME)
-		inode->ctime = attr->ctime;
-	spin_unlock(&inode->attr_lock);
+	setattr_copy(inode, attr);
 	return 0;
 }
 

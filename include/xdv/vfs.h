@@ -235,6 +235,13 @@ struct iattr {
 	struct timespec64 atime, mtime, ctime;
 };
 
+/*
+ * Copy the attributes attr marks valid, except the size, into inode: what
+ * a file system's setattr does after its own work (a truncate).
+ * Locks: inode->lock held.
+ */
+void setattr_copy(struct inode *inode, const struct iattr *attr);
+
 struct inode_ops {
 	/* Directories. dentry is negative and hashed under dir; fill it with
 	 * d_instantiate() if the name exists, leave it negative otherwise.
