@@ -212,7 +212,14 @@ $(BUILD)/host/tests/unit/fs/test_cpio.o: HOST_CFLAGS += -DCPIO_FIXTURES='"$(CPIO
 $(CPIO_FIXTURES)/newc.cpio: tests/unit/fs/make-cpio-fixtures.sh
 	$(Q)tests/unit/fs/make-cpio-fixtures.sh $(CPIO_FIXTURES)
 
-$(UNIT_BIN): $(UNIT_OBJS) $(CPIO_FIXTURES)/newc.cpio
+# Real executables (musl-gcc -static, static-pie, dynamic) and their
+# readelf output, for tests/unit/process/test_elf.c.
+ELF_FIXTURES := $(abspath $(BUILD)/unit/elf-fixtures)
+$(BUILD)/host/tests/unit/process/test_elf.o: HOST_CFLAGS += -DELF_FIXTURES='"$(ELF_FIXTURES)"'
+$(ELF_FIXTURES)/static.readelf: tests/unit/process/make-elf-fixtures.sh
+	$(Q)tests/unit/process/make-elf-fixtures.sh $(ELF_FIXTURES)
+
+$(UNIT_BIN): $(UNIT_OBJS) $(CPIO_FIXTURES)/newc.cpio $(ELF_FIXTURES)/static.readelf
 	@mkdir -p $(@D)
 	$(Q)$(HOSTCC) $(HOST_CFLAGS) -o $@ $(UNIT_OBJS) -lcriterion
 
