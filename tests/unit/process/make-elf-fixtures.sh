@@ -26,7 +26,7 @@ int main(int argc, char **argv)
 }
 C
 musl=/usr/lib/x86_64-linux-musl
-if command -v musl-gcc > /dev/null && [ -f "$musl/rcrt1.o" ]; then
+if [ -z "${ELF_FIXTURES_NO_MUSL:-}" ] && command -v musl-gcc > /dev/null && [ -f "$musl/rcrt1.o" ]; then
 	musl-gcc -static -O2 -o "$out/static" "$src/hello.c"
 	musl-gcc -O2 -o "$out/dynamic" "$src/hello.c"
 	gcc -fPIE -O2 -nostdinc -isystem /usr/include/x86_64-linux-musl \
