@@ -5,8 +5,10 @@
  * O_APPEND, ftruncate, stat/lstat/fstat, directories (mkdir, rmdir,
  * getdents64, rename, link, unlink, symlink, readlink, ELOOP), fcntl,
  * dup/dup2/dup3 (on descriptors 0, 1 and 2 too), chdir/getcwd, umask,
- * ioctl on a regular file, utimensat, and wild user pointers (NULL and
- * kernel addresses) answered with EFAULT. Works in a scratch directory
+ * ioctl on a regular file, utimensat, and wild user pointers: NULL, kernel
+ * addresses and buffers across the top of user space fail with EFAULT; a
+ * buffer that runs into an unmapped page is used up to the hole (Linux
+ * returns the bytes done before the fault). Works in a scratch directory
  * under $TMPDIR (default /tmp).
  */
 #include <dirent.h>
@@ -17,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
@@ -424,6 +427,38 @@ static int utimensat_sets_times(void)
 	return 1;
 }
 
+static int wild_buffers_efault_or_stop_at_the_hole(void)
+{
+	char *p = mmap(NULL, 2 * 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	char *edge;
+	int fd;
+
+	KTAP_CHECK(p != MAP_FAILED);
+	KTAP_CHECK_EQ(munmap(p + 4096, 4096), 0);
+	edge = p + 4096 - 100; /* 100 mapped bytes, then a hole */
+	memset(edge, 'e', 100);
+	fd = open(at(p1, "wild"), O_RDWR | O_CREAT | O_TRUNC, 0644);
+	KTAP_CHECK(fd >= 0);
+	/* write from a buffer that runs into the hole: the mapped part is written */
+	KTAP_CHECK_EQ(write(fd, edge, 200), 100);
+	KTAP_CHECK_EQ(lseek(fd, 0, SEEK_END), 100);
+	KTAP_CHECK_ERR(write(fd, p + 4096, 10), EFAULT);
+	/* read into it: stops at the hole */
+	KTAP_CHECK_EQ(pwrite(fd, p, 4096, 0), 4096);
+	KTAP_CHECK_EQ(pread(fd, edge, 200, 0), 100);
+	KTAP_CHECK_ERR(pread(fd, p + 4096, 10, 0), EFAULT);
+	/* a buffer across the top of user space, or in the kernel half */
+	KTAP_CHECK_ERR(pread(fd, (void *)(0x7ffffffff000UL - 16), 64, 0), EFAULT);
+	KTAP_CHECK_ERR(write(fd, (void *)(0x7ffffffff000UL - 16), 64), EFAULT);
+	KTAP_CHECK_ERR(pread(fd, (void *)0xfffffffffffff000UL, 16, 0), EFAULT);
+	KTAP_CHECK_ERR(syscall(SYS_fstat, fd, (void *)0xffffffff80000000UL), EFAULT);
+	KTAP_CHECK_ERR(syscall(SYS_fstat, fd, (void *)(p + 4096 - 8)), EFAULT);
+	KTAP_CHECK_ERR(syscall(SYS_pipe, NULL), EFAULT);
+	close(fd);
+	munmap(p, 4096);
+	return 1;
+}
+
 static const struct ktap_case cases[] = {
 	KTAP_CASE(open_errors_match_linux),
 	KTAP_CASE(read_write_lseek_offsets_like_linux),
@@ -437,6 +472,7 @@ static const struct ktap_case cases[] = {
 	KTAP_CASE(chdir_getcwd_relative_paths),
 	KTAP_CASE(umask_masks_create_mode),
 	KTAP_CASE(utimensat_sets_times),
+	KTAP_CASE(wild_buffers_efault_or_stop_at_the_hole),
 };
 
 int main(void)
