@@ -14,7 +14,13 @@
 # /bin/true, /dev/console. XDV boots it as its only initramfs with
 # rdinit=/init; until XDV can run user programs (no sys_execve in its
 # kernel.elf) its column says so and it is not booted.
+#
+# `tests/system/bench-linux.sh tests` instead boots the same Linux with the
+# user tests ($BUILD/user/tests, KTAP) in the initramfs and reports each KTAP case as "ok - user_linux_<test>.<case>":
+# the tests checked on the very kernel XDV is compared with, by hand (a
+# minute or two), not in make test.
 . "$(dirname "$0")/lib.sh"
+mode=${1:-bench}
 
 cache=$BUILD/linux
 mkdir -p "$cache"
@@ -66,8 +72,45 @@ cpio=$cache/bench.cpio
 	echo "file /init $BUILD/user/bench_init 0755 0 0"
 	echo "file /bin/bench $BUILD/user/bench 0755 0 0"
 	echo "file /bin/true $BUILD/user/progs/true 0755 0 0"
-} > "$cache/bench.list"
-"$BUILD/tools/gen_cpio" "$cache/bench.list" > "$cpio" || die "gen_cpio failed"
+	if [ "$mode" = tests ]; then
+		echo "dir /tests 0755 0 0"
+		for f in "$BUILD"/user/tests/*; do echo "file /tests/${f##*/} $f 0755 0 0"; done
+	fi
+} > "$cache/$mode.list"
+[ "$mode" = tests ] && cpio=$cache/tests.cpio
+"$BUILD/tools/gen_cpio" "$cache/$mode.list" > "$cpio" || die "gen_cpio failed"
+
+# ---- tests mode: the user tests on Linux ---------------------------------------------
+if [ "$mode" = tests ]; then
+	tests=$(cd "$BUILD/user/tests" && ls | grep -v '^exec_helper' | sed 's|^|/tests/|')
+	log=$LOGDIR/user-linux.log
+	echo "# booting $(basename "$vmlinuz") with the user tests (timeout ${LINUX_TIMEOUT}s)"
+	qemu_boot "$log" "$LINUX_TIMEOUT" "" -machine q35 -m 512M \
+		-kernel "$vmlinuz" -initrd "$cpio" -append "console=ttyS0 quiet -- $(echo $tests)"
+	# Results come before the "exited" line of their program: attribute them in order.
+	tr -d '\r' < "$log" | awk '
+		/^(not )?ok [0-9]+ / { buf[n++] = $0; next }
+		/^bench-init: \/tests\/[^ ]* exited with status / {
+			t = $2; sub(/^\/tests\//, "", t)
+			for (i = 0; i < n; i++) {
+				line = buf[i]
+				bad = line ~ /^not /
+				sub(/^(not )?ok [0-9]+ /, "", line)
+				print (bad ? "not ok - " : "ok - ") "user_linux_" t "." line
+			}
+			n = 0
+			print ($NF == 0 ? "ok - " : "not ok - ") "user_linux_" t "_exit_status_0"
+		}'
+	want=$(wc -w <<< "$tests")
+	ran=$(tr -d '\r' < "$log" | grep -cE '^bench-init: /tests/[^ ]* exited with status ')
+	if [ "$ran" -eq "$want" ]; then
+		pass user_linux_every_test_ran
+	else
+		fail user_linux_every_test_ran "$ran of $want tests ran (QEMU status $QEMU_STATUS)"
+		show_log "$log"
+	fi
+	exit 0
+fi
 
 # bench_lines LOG: the "bench: NAME NS ns/op..." lines of a serial log.
 bench_lines() {
