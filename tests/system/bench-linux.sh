@@ -134,7 +134,7 @@ xdv_figs=
 xdv_note="n/a (XDV cannot run user programs yet)"
 if [ -f "$BUILD/kernel.elf" ] && nm "$BUILD/kernel.elf" | grep -qE ' [Tt] sys_execve$'; then
 	xdv_log=$LOGDIR/bench-xdv-user.log
-	iso=$(INITRAMFS="$cpio" make_iso bench-xdv-user "rdinit=/init console=ttyS0") ||
+	iso=$(INITRAMFS="$cpio" make_iso bench-xdv-user "rdinit=/init console=ttyS0 debug_exit=0xf4") ||
 		die "cannot make the XDV ISO"
 	echo "bench-linux: booting XDV with the same initramfs (timeout ${XDV_TIMEOUT}s)"
 	qemu_boot "$xdv_log" "$XDV_TIMEOUT" "" "${QEMU_SAME[@]}" -cdrom "$iso"
@@ -157,8 +157,10 @@ for name in $(awk '{ print $2 }' <<< "$linux_figs"); do
 	if [ -n "$x" ] && [ "$l" -gt 0 ]; then
 		ratio=$(awk -v x="$x" -v l="$l" 'BEGIN { printf "%.2f", x / l }')
 		printf '%-20s %14s %14s %10s' "$name" "$l" "$x" "$ratio"
+	elif [ -n "$xdv_figs" ]; then
+		printf '%-20s %14s %14s' "$name" "$l" "n/a (XDV printed no figure)"
 	else
-		printf '%-20s %14s %14s' "$name" "$l" "${x:-$xdv_note}"
+		printf '%-20s %14s %14s' "$name" "$l" "$xdv_note"
 	fi
 	[ -n "$lr" ] && printf '   (Linux %s MB/s%s)' "$lr" "${xr:+, XDV $xr MB/s}"
 	printf '\n'
