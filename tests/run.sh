@@ -46,7 +46,7 @@ fi
 
 # The system tests, cheapest first. (lib.sh and screen-check.sh are used
 # by these, not run on their own.)
-for t in user-host boot cpu no-acpi ktest sched memory fs debug gdb screen bochs; do
+for t in docs user-host boot cpu no-acpi ktest sched memory fs debug gdb screen bochs; do
 	echo "# tests/system/$t.sh"
 	tally < <(bash "tests/system/$t.sh" 2>&1)
 done
