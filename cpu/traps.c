@@ -54,6 +54,7 @@ extern const uint64_t trap_stub_size;
 extern const struct extable_entry _extable_start[], _extable_end[];
 
 unsigned long trap_fixups_taken;
+uint8_t trap_entry_clac;
 bool (*volatile trap_test_hook)(struct trap_frame *frame);
 uint64_t trap_last_fixup_vector;
 
