@@ -14,8 +14,12 @@
  * Data area (USER_TEST_DATA): +0 fd (set by the test), +8 getpid,
  * +16/+24 the unknown syscall's results, +32 write, +40 write(NULL),
  * +48 write(kernel address), +56 getppid, +64 gettid, +72 uname,
- * +80 getrandom, +88 message length (set by the test), +0x100 the
- * struct new_utsname, +0x300 32 random bytes, +0x380 the message.
+ * +80 getrandom, +88 message length (set by the test), +96 and +104 two
+ * descriptors of a file holding "abcdef" (set by the test), +112 read of
+ * 16 bytes, +120 read of 6 into the page's last 3 bytes (short: 3),
+ * +128 read(NULL) on the second descriptor (3 bytes left), +136 sched_yield, +144 read(kernel address),
+ * +0x100 the struct new_utsname, +0x300 32 random bytes, +0x380 the
+ * message, +0x400 the read buffer.
  */
 #include <xdv/errno.h>
 #include <xdv/ktest.h>
@@ -29,6 +33,7 @@
 #define UNKNOWN_NR 400 /* unassigned on x86-64 (335-423 are) */
 #define TEST_FD    10
 #define TEST_FILE  "/syscall_test_write"
+#define READ_FILE  "/syscall_test_read"
 static const char test_msg[] = "hello from ring 3\n";
 
 /* With org 0x10000000, DATA = 0x10000800, MSG = DATA + 0x380. */
@@ -46,7 +51,7 @@ static const uint8_t basic_code[] = {
 	0x0f, 0x05,                              /* syscall */
 	0x48, 0x89, 0x04, 0x25, 0x18, 0x08, 0x00, 0x10, /* mov [DATA+24], rax */
 	0x48, 0x83, 0xf8, 0xda,                  /* cmp rax, -38 */
-	0x0f, 0x85, 0xd1, 0x00, 0x00, 0x00,      /* jne fail */
+	0x0f, 0x85, 0x66, 0x01, 0x00, 0x00,      /* jne fail */
 	0x48, 0x8b, 0x3c, 0x25, 0x00, 0x08, 0x00, 0x10, /* mov rdi, [DATA] */
 	0xbe, 0x80, 0x0b, 0x00, 0x10,            /* mov esi, MSG */
 	0x8b, 0x14, 0x25, 0x58, 0x08, 0x00, 0x10, /* mov edx, [DATA+88] */
@@ -81,6 +86,34 @@ static const uint8_t basic_code[] = {
 	0xb8, 0x3e, 0x01, 0x00, 0x00,            /* mov eax, 318 */
 	0x0f, 0x05,                              /* syscall */
 	0x48, 0x89, 0x04, 0x25, 0x50, 0x08, 0x00, 0x10, /* mov [DATA+80], rax */
+	0x48, 0x8b, 0x3c, 0x25, 0x60, 0x08, 0x00, 0x10, /* mov rdi, [DATA+96] */
+	0xbe, 0x00, 0x0c, 0x00, 0x10,            /* mov esi, DATA+0x400 */
+	0xba, 0x10, 0x00, 0x00, 0x00,            /* mov edx, 16 */
+	0xb8, 0x00, 0x00, 0x00, 0x00,            /* mov eax, 0 */
+	0x0f, 0x05,                              /* syscall */
+	0x48, 0x89, 0x04, 0x25, 0x70, 0x08, 0x00, 0x10, /* mov [DATA+112], rax */
+	0x48, 0x8b, 0x3c, 0x25, 0x68, 0x08, 0x00, 0x10, /* mov rdi, [DATA+104] */
+	0xbe, 0xfd, 0x0f, 0x00, 0x10,            /* mov esi, 0x10000ffd */
+	0xba, 0x06, 0x00, 0x00, 0x00,            /* mov edx, 6 */
+	0xb8, 0x00, 0x00, 0x00, 0x00,            /* mov eax, 0 */
+	0x0f, 0x05,                              /* syscall */
+	0x48, 0x89, 0x04, 0x25, 0x78, 0x08, 0x00, 0x10, /* mov [DATA+120], rax */
+	0x48, 0x8b, 0x3c, 0x25, 0x68, 0x08, 0x00, 0x10, /* mov rdi, [DATA+104] */
+	0x31, 0xf6,                              /* xor esi, esi */
+	0xba, 0x05, 0x00, 0x00, 0x00,            /* mov edx, 5 */
+	0xb8, 0x00, 0x00, 0x00, 0x00,            /* mov eax, 0 */
+	0x0f, 0x05,                              /* syscall */
+	0x48, 0x89, 0x04, 0x25, 0x80, 0x08, 0x00, 0x10, /* mov [DATA+128], rax */
+	0x48, 0x8b, 0x3c, 0x25, 0x60, 0x08, 0x00, 0x10, /* mov rdi, [DATA+96] */
+	0x48, 0xbe, 0x00, 0x00, 0x00, 0x00, 0x00, 0x80, 0xff, /* mov rsi, 0xffff800000000000 */
+	0xff,
+	0xba, 0x05, 0x00, 0x00, 0x00,            /* mov edx, 5 */
+	0xb8, 0x00, 0x00, 0x00, 0x00,            /* mov eax, 0 */
+	0x0f, 0x05,                              /* syscall */
+	0x48, 0x89, 0x04, 0x25, 0x90, 0x08, 0x00, 0x10, /* mov [DATA+144], rax */
+	0xb8, 0x18, 0x00, 0x00, 0x00,            /* mov eax, 24 */
+	0x0f, 0x05,                              /* syscall */
+	0x48, 0x89, 0x04, 0x25, 0x88, 0x08, 0x00, 0x10, /* mov [DATA+136], rax */
 	0x4c, 0x39, 0xe3,                        /* cmp rbx, r12 */
 	0x75, 0x1b,                              /* jne fail */
 	0x48, 0xb8, 0x88, 0x77, 0x66, 0x55, 0x44, 0x33, 0x22, /* mov rax, 0x1122334455667788 */
@@ -136,11 +169,30 @@ KTEST(syscall, user_program_syscalls_return_linux_results_and_exit_status)
 
 	KTEST_EXPECT_EQ(t, fd, TEST_FD);
 	data_put_u64(data, 0, (uint64_t)fd);
+
+	struct file *r;
+	loff_t rpos = 0;
+
+	if (!KTEST_EXPECT_EQ(t, vfs_open(READ_FILE, O_CREAT | O_RDWR | O_TRUNC, 0644, &r), 0))
+		goto out_unmap;
+	KTEST_EXPECT_EQ(t, kernel_write(r, "abcdef", 6, &rpos), 6);
+
+	int rfd1 = fd_install(fd_table_current(), r, TEST_FD + 1, false);
+	int rfd2 = -1;
+
+	if (vfs_open(READ_FILE, O_RDONLY, 0, &r) == 0)
+		rfd2 = fd_install(fd_table_current(), r, TEST_FD + 2, false);
+	KTEST_EXPECT(t, rfd1 > 0 && rfd2 > 0);
+	data_put_u64(data, 96, (uint64_t)rfd1);
+	data_put_u64(data, 104, (uint64_t)rfd2);
 	data_put_u64(data, 88, sizeof(test_msg) - 1);
 	memcpy(data + 0x380, test_msg, sizeof(test_msg) - 1);
 
 	KTEST_EXPECT_EQ(t, user_test_run("usertest", &status, &pid), 0);
 	fd_close(fd_table_current(), fd);
+	fd_close(fd_table_current(), rfd1);
+	if (rfd2 >= 0)
+		fd_close(fd_table_current(), rfd2);
 
 	/* The program got to exit_group(42), not to its failure exit. */
 	KTEST_EXPECT_EQ(t, status, WAIT_STATUS_EXITED(42));
@@ -154,6 +206,13 @@ KTEST(syscall, user_program_syscalls_return_linux_results_and_exit_status)
 	KTEST_EXPECT_EQ(t, data_u64(data, 64), (uint64_t)pid); /* its first thread */
 	KTEST_EXPECT_EQ(t, data_u64(data, 72), 0);
 	KTEST_EXPECT_EQ(t, data_u64(data, 80), 32);
+	KTEST_EXPECT_EQ(t, data_u64(data, 112), 6);
+	KTEST_EXPECT(t, memcmp(data + 0x400, "abcdef", 6) == 0);
+	KTEST_EXPECT_EQ(t, data_u64(data, 120), 3); /* a fault after 3 bytes: short */
+	KTEST_EXPECT(t, memcmp(data + 0x7FD, "abc", 3) == 0);
+	KTEST_EXPECT_EQ(t, data_u64(data, 128), (uint64_t)-EFAULT);
+	KTEST_EXPECT_EQ(t, data_u64(data, 136), 0);
+	KTEST_EXPECT_EQ(t, data_u64(data, 144), (uint64_t)-EFAULT);
 
 	/* Logged once although called twice (once in all if a run before
 	 * this one already logged it). */
@@ -179,6 +238,7 @@ KTEST(syscall, user_program_syscalls_return_linux_results_and_exit_status)
 	KTEST_EXPECT_STREQ(t, buf, test_msg);
 	file_put(f);
 	KTEST_EXPECT_EQ(t, vfs_unlinkat(AT_FDCWD, TEST_FILE, 0), 0);
+	KTEST_EXPECT_EQ(t, vfs_unlinkat(AT_FDCWD, READ_FILE, 0), 0);
 out_unmap:
 	user_test_unmap();
 }
