@@ -59,7 +59,7 @@ static unsigned unknown_bit(uint64_t nr)
 	return nr < NR_SYSCALLS ? (unsigned)nr : NR_SYSCALLS;
 }
 
-static long syscall_unknown(uint64_t nr, const struct pt_regs *regs)
+static long syscall_unknown(uint32_t nr, const struct pt_regs *regs)
 {
 	unsigned bit = unknown_bit(nr);
 	uint64_t mask = 1ULL << (bit % 64);
@@ -69,7 +69,7 @@ static long syscall_unknown(uint64_t nr, const struct pt_regs *regs)
 		__atomic_fetch_add(&unknown_logged, 1, __ATOMIC_RELAXED);
 		pr_warn("syscall: pid %d (%s) called unknown syscall %llu at rip %#llx: -ENOSYS%s\n",
 			process_pid(process_current()), thread_name(thread_current()),
-			(unsigned long long)nr, (unsigned long long)regs->rip,
+			(unsigned long long)regs->orig_rax, (unsigned long long)regs->rip,
 			bit == NR_SYSCALLS ? " (numbers past the table are logged once in all)" : "");
 	}
 	return -ENOSYS;
@@ -111,7 +111,8 @@ static void syscall_exit_to_user(struct pt_regs *regs)
 
 void syscall_dispatch(struct pt_regs *regs)
 {
-	uint64_t nr = regs->orig_rax;
+	/* As Linux's do_syscall_64: the number is the low 32 bits of RAX. */
+	uint32_t nr = (uint32_t)regs->orig_rax;
 	long ret;
 
 	if (likely(nr < NR_SYSCALLS && syscall_table[nr]))

@@ -17,9 +17,14 @@
  * +80 getrandom, +88 message length (set by the test), +96 and +104 two
  * descriptors of a file holding "abcdef" (set by the test), +112 read of
  * 16 bytes, +120 read of 6 into the page's last 3 bytes (short: 3),
- * +128 read(NULL) on the second descriptor (3 bytes left), +136 sched_yield, +144 read(kernel address),
+ * +128 read(NULL) on the second descriptor (3 bytes left), +136
+ * sched_yield, +144 read(kernel address), +152 getpid called with junk in
+ * RAX's high half (Linux uses the low 32 bits),
  * +0x100 the struct new_utsname, +0x300 32 random bytes, +0x380 the
  * message, +0x400 the read buffer.
+ *
+ * The byte arrays are NASM output (bits 64, org USER_TEST_VA, assembled
+ * with -f bin); each line's comment is its source line.
  */
 #include <xdv/errno.h>
 #include <xdv/ktest.h>
@@ -51,7 +56,7 @@ static const uint8_t basic_code[] = {
 	0x0f, 0x05,                              /* syscall */
 	0x48, 0x89, 0x04, 0x25, 0x18, 0x08, 0x00, 0x10, /* mov [DATA+24], rax */
 	0x48, 0x83, 0xf8, 0xda,                  /* cmp rax, -38 */
-	0x0f, 0x85, 0x66, 0x01, 0x00, 0x00,      /* jne fail */
+	0x0f, 0x85, 0x7a, 0x01, 0x00, 0x00,      /* jne fail */
 	0x48, 0x8b, 0x3c, 0x25, 0x00, 0x08, 0x00, 0x10, /* mov rdi, [DATA] */
 	0xbe, 0x80, 0x0b, 0x00, 0x10,            /* mov esi, MSG */
 	0x8b, 0x14, 0x25, 0x58, 0x08, 0x00, 0x10, /* mov edx, [DATA+88] */
@@ -114,6 +119,10 @@ static const uint8_t basic_code[] = {
 	0xb8, 0x18, 0x00, 0x00, 0x00,            /* mov eax, 24 */
 	0x0f, 0x05,                              /* syscall */
 	0x48, 0x89, 0x04, 0x25, 0x88, 0x08, 0x00, 0x10, /* mov [DATA+136], rax */
+	0x48, 0xb8, 0x27, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, /* mov rax, 0x100000027 */
+	0x00,
+	0x0f, 0x05,                              /* syscall */
+	0x48, 0x89, 0x04, 0x25, 0x98, 0x08, 0x00, 0x10, /* mov [DATA+152], rax */
 	0x4c, 0x39, 0xe3,                        /* cmp rbx, r12 */
 	0x75, 0x1b,                              /* jne fail */
 	0x48, 0xb8, 0x88, 0x77, 0x66, 0x55, 0x44, 0x33, 0x22, /* mov rax, 0x1122334455667788 */
@@ -213,6 +222,7 @@ KTEST(syscall, user_program_syscalls_return_linux_results_and_exit_status)
 	KTEST_EXPECT_EQ(t, data_u64(data, 128), (uint64_t)-EFAULT);
 	KTEST_EXPECT_EQ(t, data_u64(data, 136), 0);
 	KTEST_EXPECT_EQ(t, data_u64(data, 144), (uint64_t)-EFAULT);
+	KTEST_EXPECT_EQ(t, data_u64(data, 152), (uint64_t)pid);
 
 	/* Logged once although called twice (once in all if a run before
 	 * this one already logged it). */
@@ -261,4 +271,40 @@ KTEST(syscall, user_page_fault_ends_only_that_process_with_signal_11)
 	KTEST_EXPECT_EQ(t, user_test_run("userfault2", &status, &pid), 0);
 	KTEST_EXPECT_EQ(t, status, WAIT_STATUS_SIGNALED(SIGSEGV));
 	user_test_unmap();
+}
+
+/* Handlers called directly with a made-up register frame: argument checks. */
+KTEST(syscall, handlers_reject_bad_arguments_with_linux_errors)
+{
+	struct pt_regs regs;
+	char kbuf[8];
+
+	memset(&regs, 0, sizeof(regs));
+	regs.rdi = USER_TEST_VA; /* nothing mapped there now */
+	regs.rsi = 16;
+	regs.rdx = 0x8; /* not a getrandom flag */
+	KTEST_EXPECT_EQ(t, sys_getrandom(&regs), (uint64_t)-EINVAL);
+	regs.rdx = 0x2 | 0x4; /* GRND_RANDOM | GRND_INSECURE */
+	KTEST_EXPECT_EQ(t, sys_getrandom(&regs), (uint64_t)-EINVAL);
+	regs.rdx = 0;
+	KTEST_EXPECT_EQ(t, sys_getrandom(&regs), (uint64_t)-EFAULT); /* unmapped */
+	regs.rdi = (uintptr_t)kbuf; /* a kernel buffer is not user memory */
+	KTEST_EXPECT_EQ(t, sys_getrandom(&regs), (uint64_t)-EFAULT);
+	regs.rsi = 0;
+	KTEST_EXPECT_EQ(t, sys_getrandom(&regs), 0);
+
+	memset(&regs, 0, sizeof(regs));
+	regs.rdi = (uintptr_t)kbuf;
+	KTEST_EXPECT_EQ(t, sys_uname(&regs), (uint64_t)-EFAULT);
+	regs.rdi = 0;
+	KTEST_EXPECT_EQ(t, sys_uname(&regs), (uint64_t)-EFAULT);
+
+	memset(&regs, 0, sizeof(regs));
+	regs.rdi = 999; /* no such descriptor */
+	regs.rsi = USER_TEST_VA;
+	regs.rdx = 1;
+	KTEST_EXPECT_EQ(t, sys_write(&regs), (uint64_t)-EBADF);
+	KTEST_EXPECT_EQ(t, sys_read(&regs), (uint64_t)-EBADF);
+	regs.rdi = (uint64_t)-1;
+	KTEST_EXPECT_EQ(t, sys_write(&regs), (uint64_t)-EBADF);
 }
