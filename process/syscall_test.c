@@ -147,6 +147,29 @@ static const uint8_t fault_code[] = {
 	0x0f, 0x05,                              /* syscall */
 };
 
+/*
+ * A syscall made with the trap flag set: R11 then holds TF, so the return
+ * takes the IRET path (SYSRET is only for "plain" flags; this test cannot
+ * tell the two apart from outside, but it shows the return with TF is
+ * right). It returns to the right place with the result, and the
+ * single-step trap after the next user instruction ends the program with
+ * SIGTRAP; no #DB is taken in the kernel.
+ */
+static const uint8_t trap_flag_code[] = {
+	0xbc, 0x00, 0x10, 0x00, 0x10,            /* mov rsp, 0x10001000 */
+	0xb8, 0x27, 0x00, 0x00, 0x00,            /* mov eax, 39 */
+	0x9c,                                    /* pushfq */
+	0x48, 0x81, 0x0c, 0x24, 0x00, 0x01, 0x00, 0x00, /* or qword [rsp], 0x100 */
+	0x9d,                                    /* popfq */
+	0x0f, 0x05,                              /* syscall */
+	0x48, 0x89, 0x04, 0x25, 0x08, 0x08, 0x00, 0x10, /* mov [DATA+8], rax */
+	0x48, 0xc7, 0x04, 0x25, 0x10, 0x08, 0x00, 0x10, 0x01, /* mov qword [DATA+16], 1 */
+	0x00, 0x00, 0x00,
+	0xbf, 0x09, 0x00, 0x00, 0x00,            /* mov edi, 9 */
+	0xb8, 0xe7, 0x00, 0x00, 0x00,            /* mov eax, 231 */
+	0x0f, 0x05,                              /* syscall */
+};
+
 static uint64_t data_u64(const uint8_t *data, unsigned off)
 {
 	uint64_t v;
@@ -307,4 +330,19 @@ KTEST(syscall, handlers_reject_bad_arguments_with_linux_errors)
 	KTEST_EXPECT_EQ(t, sys_read(&regs), (uint64_t)-EBADF);
 	regs.rdi = (uint64_t)-1;
 	KTEST_EXPECT_EQ(t, sys_write(&regs), (uint64_t)-EBADF);
+}
+
+KTEST(syscall, syscall_with_trap_flag_returns_result_then_traps_after_next_instruction)
+{
+	uint8_t *data;
+	int status = -1;
+	pid_t pid = 0;
+
+	if (!KTEST_EXPECT_EQ(t, user_test_map(trap_flag_code, sizeof(trap_flag_code), &data), 0))
+		return;
+	KTEST_EXPECT_EQ(t, user_test_run("usertf", &status, &pid), 0);
+	KTEST_EXPECT_EQ(t, status, WAIT_STATUS_SIGNALED(SIGTRAP));
+	KTEST_EXPECT_EQ(t, data_u64(data, 8), (uint64_t)pid); /* the result, stored */
+	KTEST_EXPECT_EQ(t, data_u64(data, 16), 0);            /* trapped before this */
+	user_test_unmap();
 }
