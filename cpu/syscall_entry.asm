@@ -28,6 +28,7 @@
 
 global syscall_entry
 global user_enter_frame
+global syscall_iret_returns
 extern syscall_dispatch
 
 USER_CS        equ 0x2B                 ; GDT_USER_CS, include/xdv/percpu.h
@@ -122,6 +123,7 @@ syscall_return:
 	o64 sysret
 
 .iret:
+	lock inc qword [rel syscall_iret_returns]
 	pop r15
 	pop r14
 	pop r13
@@ -159,3 +161,7 @@ user_enter_frame:
 	mov [rsp + PT_RCX], rdi             ; ... but rcx/r11 as SYSRET wants them
 	mov qword [rsp + PT_R11], RFLAGS_IF | 2
 	jmp syscall_return
+
+section .data
+align 8
+syscall_iret_returns: dq 0              ; returns that could not use SYSRET

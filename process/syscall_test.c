@@ -149,9 +149,8 @@ static const uint8_t fault_code[] = {
 
 /*
  * A syscall made with the trap flag set: R11 then holds TF, so the return
- * takes the IRET path (SYSRET is only for "plain" flags; this test cannot
- * tell the two apart from outside, but it shows the return with TF is
- * right). It returns to the right place with the result, and the
+ * takes the IRET path (SYSRET is only for "plain" flags; the entry code
+ * counts those returns). It returns to the right place with the result, and the
  * single-step trap after the next user instruction ends the program with
  * SIGTRAP; no #DB is taken in the kernel.
  */
@@ -220,7 +219,11 @@ KTEST(syscall, user_program_syscalls_return_linux_results_and_exit_status)
 	data_put_u64(data, 88, sizeof(test_msg) - 1);
 	memcpy(data + 0x380, test_msg, sizeof(test_msg) - 1);
 
+	uint64_t irets = __atomic_load_n(&syscall_iret_returns, __ATOMIC_RELAXED);
+
 	KTEST_EXPECT_EQ(t, user_test_run("usertest", &status, &pid), 0);
+	/* Ordinary returns all took SYSRET (no other user code runs now). */
+	KTEST_EXPECT_EQ(t, __atomic_load_n(&syscall_iret_returns, __ATOMIC_RELAXED), irets);
 	fd_close(fd_table_current(), fd);
 	fd_close(fd_table_current(), rfd1);
 	if (rfd2 >= 0)
@@ -338,9 +341,12 @@ KTEST(syscall, syscall_with_trap_flag_returns_result_then_traps_after_next_instr
 	int status = -1;
 	pid_t pid = 0;
 
+	uint64_t irets = __atomic_load_n(&syscall_iret_returns, __ATOMIC_RELAXED);
+
 	if (!KTEST_EXPECT_EQ(t, user_test_map(trap_flag_code, sizeof(trap_flag_code), &data), 0))
 		return;
 	KTEST_EXPECT_EQ(t, user_test_run("usertf", &status, &pid), 0);
+	KTEST_EXPECT(t, __atomic_load_n(&syscall_iret_returns, __ATOMIC_RELAXED) > irets);
 	KTEST_EXPECT_EQ(t, status, WAIT_STATUS_SIGNALED(SIGTRAP));
 	KTEST_EXPECT_EQ(t, data_u64(data, 8), (uint64_t)pid); /* the result, stored */
 	KTEST_EXPECT_EQ(t, data_u64(data, 16), 0);            /* trapped before this */

@@ -77,6 +77,10 @@ void syscall_dispatch(struct pt_regs *regs);
 __noreturn void user_fault_kill(uint64_t vector, uint64_t error_code, uint64_t rip,
 				uint64_t address);
 
+/* Returns to user mode through IRETQ because SYSRET could not restore the
+ * frame exactly (cpu/syscall_entry.asm); the common case is SYSRET. */
+extern uint64_t syscall_iret_returns;
+
 /* Count of distinct unknown syscall numbers logged so far (tests). */
 unsigned long syscall_unknown_logged(void);
 /* True if number nr has been logged as unknown (tests). */
