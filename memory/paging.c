@@ -195,6 +195,11 @@ static uint64_t *walk(vaddr_t va, int level, bool create, bool user, int *err,
 			*err = split_large(e, l);
 			if (*err)
 				return NULL;
+		} else if (create && user && !(*e & PTE_U)) {
+			/* A table made for kernel use (the boot stub's low
+			 * tables): a user page below needs U at every level; the
+			 * leaves still decide what is user-accessible. */
+			WRITE_ONCE(*e, *e | PTE_U);
 		}
 		table = table_virt(*e);
 	}
