@@ -16,12 +16,19 @@
  * Teardown order (vfree, iounmap, a vmalloc that failed half-way): the
  * area is first claimed (marked as being freed, so that a second vfree of
  * it is refused) but stays in the list, so that no other CPU can take its
- * range; then it is unmapped, which flushes every CPU's TLB and frees the
- * emptied page tables; only then are its pages freed and, last, its range
- * released. Freeing pages before the unmap would leave them mapped
- * writable (and global) while the page allocator hands them out again,
- * and releasing the range first lets another CPU's vmalloc take it and
- * fail with -EEXIST on the mappings still there.
+ * range; then it is unmapped, and every CPU's TLB flushed (with the
+ * emptied page tables freed after that); only then are its pages freed
+ * and, last, its range released. Freeing pages before the flush would
+ * leave them reachable (writable, global) through another CPU's TLB while
+ * the page allocator hands them out again, and releasing the range first
+ * lets another CPU's vmalloc take it and fail with -EEXIST on the
+ * mappings still there.
+ *
+ * vfree (and so kstack_free) is lazy, as Linux's: it unmaps at once and
+ * flushes this CPU only; the area, still in the list, with its pages,
+ * goes on the purge list of memory/vmalloc_lazy.c, and one flush on every
+ * CPU ends many vfrees (above a threshold, or when a vmalloc finds no
+ * room or no page). iounmap and the failure path of vmalloc stay eager.
  *
  * Locks: vm_lock guards the area list and the freeing marks; it is taken
  * on its own (descriptors are allocated and freed outside it). Mapping and
@@ -31,20 +38,7 @@
 #include <xdv/printk.h>
 #include <xdv/spinlock.h>
 #include "internal.h"
-
-enum vm_area_kind {
-	VM_AREA_PAGES,   /* vmalloc: pages owned by the area */
-	VM_AREA_IOREMAP, /* device memory: pages not ours */
-};
-
-struct vm_area {
-	vaddr_t start;   /* the guard page; the mapping starts a page above */
-	size_t mapped;   /* bytes mapped after the guard */
-	enum vm_area_kind kind;
-	bool freeing;    /* claimed by a vfree/iounmap; vm_lock */
-	struct vm_area *next; /* vm_lock */
-	paddr_t pages[]; /* VM_AREA_PAGES: frame of each page, 0 until mapped */
-};
+#include "vmalloc.h"
 
 static struct spinlock vm_lock = SPINLOCK_INIT("vmalloc");
 static struct vm_area *vm_areas; /* sorted by start; vm_lock */
@@ -91,15 +85,19 @@ static struct vm_area *area_reserve(size_t mapped, enum vm_area_kind kind)
 	a->mapped = mapped;
 	a->kind = kind;
 
-	uint64_t irq = spin_lock_irqsave(&vm_lock);
-	bool ok = area_insert_locked(a);
+	/* No room: lazily freed areas may hold it; purge them once, retry. */
+	for (int attempt = 0; attempt < 2; attempt++) {
+		uint64_t irq = spin_lock_irqsave(&vm_lock);
+		bool ok = area_insert_locked(a);
 
-	spin_unlock_irqrestore(&vm_lock, irq);
-	if (!ok) {
-		kfree(a);
-		return NULL;
+		spin_unlock_irqrestore(&vm_lock, irq);
+		if (ok)
+			return a;
+		if (!attempt)
+			vmalloc_purge_lazy();
 	}
-	return a;
+	kfree(a);
+	return NULL;
 }
 
 /*
@@ -149,11 +147,21 @@ static void area_release(struct vm_area *a, size_t mapped_bytes)
 
 	if (mapped_bytes && paging_unmap(base, mapped_bytes) < 0)
 		pr_err("vmalloc: cannot unmap 0x%lx (+%zu)\n", base, mapped_bytes);
+	vm_area_finish(a);
+}
+
+void vm_area_finish(struct vm_area *a)
+{
 	if (a->kind == VM_AREA_PAGES)
 		for (size_t i = 0; i < a->mapped / PAGE_SIZE; i++)
 			if (a->pages[i])
 				pmm_free_pages(a->pages[i], 0);
 	area_remove(a);
+}
+
+vaddr_t vm_area_base(const struct vm_area *a)
+{
+	return area_base(a);
 }
 
 void *vmalloc(size_t size)
@@ -172,6 +180,10 @@ void *vmalloc(size_t size)
 	for (size_t i = 0; i < mapped / PAGE_SIZE; i++) {
 		paddr_t pa = pmm_alloc_pages(0, 0);
 
+		if (!pa) { /* lazily freed pages come back with a purge */
+			vmalloc_purge_lazy();
+			pa = pmm_alloc_pages(0, 0);
+		}
 		if (!pa || paging_map(base + i * PAGE_SIZE, pa, PAGE_SIZE, VM_WRITE | VM_GLOBAL) < 0) {
 			if (pa)
 				pmm_free_pages(pa, 0);
@@ -195,7 +207,12 @@ void vfree(void *addr)
 		pr_err("vfree: %p was not returned by vmalloc\n", addr);
 		return;
 	}
-	area_release(a, a->mapped);
+	if (paging_unmap_lazy(area_base(a), a->mapped) < 0) {
+		pr_err("vfree: cannot unmap %p lazily\n", addr);
+		area_release(a, a->mapped);
+		return;
+	}
+	vmalloc_lazy_add(a);
 }
 
 void *kstack_alloc(void)
@@ -254,4 +271,5 @@ bool vmalloc_is_guard_page(vaddr_t addr)
 void vmalloc_init(void)
 {
 	vm_areas = NULL;
+	vmalloc_lazy_init();
 }
