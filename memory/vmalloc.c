@@ -80,6 +80,10 @@ static struct vm_area *area_reserve(size_t mapped, enum vm_area_kind kind)
 	if (!mapped || mapped > VMALLOC_END - VMALLOC_START - PAGE_SIZE)
 		return NULL;
 	a = kzalloc(sizeof(*a) + npages * sizeof(a->pages[0]), GFP_KERNEL);
+	if (!a) { /* lazily freed areas may hold the pages the heap needs */
+		vmalloc_purge_lazy();
+		a = kzalloc(sizeof(*a) + npages * sizeof(a->pages[0]), GFP_KERNEL);
+	}
 	if (!a)
 		return NULL;
 	a->mapped = mapped;
