@@ -48,6 +48,24 @@ static vaddr_t area_base(const struct vm_area *a)
 	return a->start + PAGE_SIZE;
 }
 
+/*
+ * A first-fit search need not start at the bottom each time (Linux's old
+ * free_vmap_cache): fit_cache is the area inserted last, and fit_hole the
+ * largest gap below it. A request larger than that gap cannot fit below,
+ * so its search starts at fit_cache. Any removal clears the cache (gaps
+ * grow). This matters with lazy vfree: lazily freed areas stay in the
+ * list, at the bottom, until a purge. vm_lock.
+ */
+static struct vm_area *fit_cache;
+static size_t fit_hole;
+
+static void fit_cache_clear_locked(void)
+{
+	lockdep_assert_held(&vm_lock);
+	fit_cache = NULL;
+	fit_hole = 0;
+}
+
 /* Link a into the first gap that holds a guard page plus a->mapped bytes. */
 static bool area_insert_locked(struct vm_area *a)
 {
@@ -56,10 +74,17 @@ static bool area_insert_locked(struct vm_area *a)
 	size_t total = a->mapped + PAGE_SIZE;
 	vaddr_t cursor = VMALLOC_START;
 	struct vm_area **link = &vm_areas;
+	size_t hole = 0; /* the largest gap passed */
 
-	for (struct vm_area *b = vm_areas; b; b = b->next) {
+	if (fit_cache && total > fit_hole) {
+		cursor = area_base(fit_cache) + fit_cache->mapped;
+		link = &fit_cache->next;
+		hole = fit_hole;
+	}
+	for (struct vm_area *b = *link; b; b = b->next) {
 		if (b->start - cursor >= total)
 			break;
+		hole = MAX(hole, (size_t)(b->start - cursor));
 		cursor = area_base(b) + b->mapped;
 		link = &b->next;
 	}
@@ -68,6 +93,8 @@ static bool area_insert_locked(struct vm_area *a)
 	a->start = cursor;
 	a->next = *link;
 	WRITE_ONCE(*link, a); /* a is whole before it is linked: see vmalloc_is_guard_page */
+	fit_cache = a;
+	fit_hole = hole;
 	return true;
 }
 
@@ -130,6 +157,7 @@ static void area_remove(struct vm_area *a)
 {
 	uint64_t irq = spin_lock_irqsave(&vm_lock);
 
+	fit_cache_clear_locked();
 	for (struct vm_area **link = &vm_areas; *link; link = &(*link)->next) {
 		if (*link == a) {
 			WRITE_ONCE(*link, a->next);
@@ -139,6 +167,8 @@ static void area_remove(struct vm_area *a)
 	spin_unlock_irqrestore(&vm_lock, irq);
 	kfree(a);
 }
+
+static void area_finish(struct vm_area *a);
 
 /*
  * Tear down a claimed (or never published) area whose first mapped_bytes
@@ -151,16 +181,45 @@ static void area_release(struct vm_area *a, size_t mapped_bytes)
 
 	if (mapped_bytes && paging_unmap(base, mapped_bytes) < 0)
 		pr_err("vmalloc: cannot unmap 0x%lx (+%zu)\n", base, mapped_bytes);
-	vm_area_finish(a);
+	area_finish(a);
 }
 
-void vm_area_finish(struct vm_area *a)
+/* Free a claimed area's pages, then release its range and descriptor. */
+static void area_finish(struct vm_area *a)
 {
 	if (a->kind == VM_AREA_PAGES)
 		for (size_t i = 0; i < a->mapped / PAGE_SIZE; i++)
 			if (a->pages[i])
 				pmm_free_pages(a->pages[i], 0);
 	area_remove(a);
+}
+
+void vm_area_finish_list(struct vm_area *list)
+{
+	for (struct vm_area *a = list; a; a = a->lazy_next) {
+		if (a->kind == VM_AREA_PAGES)
+			for (size_t i = 0; i < a->mapped / PAGE_SIZE; i++)
+				if (a->pages[i])
+					pmm_free_pages(a->pages[i], 0);
+		a->purged = true;
+	}
+	/* One pass over the area list for them all, not one per area. */
+	uint64_t irq = spin_lock_irqsave(&vm_lock);
+
+	fit_cache_clear_locked();
+	for (struct vm_area **link = &vm_areas; *link;) {
+		if ((*link)->purged)
+			WRITE_ONCE(*link, (*link)->next);
+		else
+			link = &(*link)->next;
+	}
+	spin_unlock_irqrestore(&vm_lock, irq);
+	while (list) {
+		struct vm_area *a = list;
+
+		list = a->lazy_next;
+		kfree(a);
+	}
 }
 
 vaddr_t vm_area_base(const struct vm_area *a)
@@ -275,5 +334,6 @@ bool vmalloc_is_guard_page(vaddr_t addr)
 void vmalloc_init(void)
 {
 	vm_areas = NULL;
+	fit_cache = NULL;
 	vmalloc_lazy_init();
 }

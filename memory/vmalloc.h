@@ -17,6 +17,7 @@ struct vm_area {
 	size_t mapped;   /* bytes mapped after the guard */
 	enum vm_area_kind kind;
 	bool freeing;    /* claimed by a vfree/iounmap; vm_lock */
+	bool purged;     /* its lazy vfree is over: unlink it; set before vm_lock */
 	struct vm_area *next; /* vm_lock */
 	struct vm_area *lazy_next; /* on the purge list; vmalloc_lazy.c's lazy_lock */
 	paddr_t pages[]; /* VM_AREA_PAGES: frame of each page, 0 until mapped */
@@ -26,10 +27,11 @@ struct vm_area {
 vaddr_t vm_area_base(const struct vm_area *a);
 
 /*
- * Free a claimed area's pages, then release its range and descriptor.
- * Only once no CPU can hold a translation of it any more.
+ * Free the pages of the claimed areas on list (linked by lazy_next), then
+ * release their ranges (one pass over the area list) and descriptors.
+ * Only once no CPU can hold a translation of them any more.
  */
-void vm_area_finish(struct vm_area *a);
+void vm_area_finish_list(struct vm_area *list);
 
 /*
  * Put a claimed area, unmapped by paging_unmap_lazy, on the purge list;

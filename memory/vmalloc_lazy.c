@@ -39,11 +39,18 @@
 #include "vmalloc.h"
 
 #define LAZY_UNIT_PAGES ((32ULL << 20) / PAGE_SIZE) /* Linux's 32 MiB */
+/*
+ * And at most this many areas: each one lazily freed stays in the area
+ * list, which vmalloc walks first-fit (O(areas)); thousands of waiting
+ * stacks made vmalloc+vfree six times slower than an IPI per vfree.
+ */
+#define LAZY_MAX_AREAS 32
 
 static struct spinlock lazy_lock = SPINLOCK_INIT("vmalloc_lazy");
 static struct spinlock purge_lock = SPINLOCK_INIT("vmalloc_purge");
 static struct vm_area *lazy_list; /* lazy_lock */
 static size_t lazy_pages;         /* lazy_lock; read without it for the threshold */
+static unsigned lazy_areas;       /* lazy_lock */
 static size_t lazy_ram_cap;       /* 1/16 of RAM, in pages; set at boot */
 static size_t lazy_max_override;  /* tests; 0: the default */
 
@@ -110,6 +117,7 @@ static size_t purge_locked(void)
 	size_t pages = lazy_pages;
 
 	lazy_list = NULL;
+	lazy_areas = 0;
 	WRITE_ONCE(lazy_pages, 0);
 	spin_unlock_irqrestore(&lazy_lock, irq);
 	if (!list)
@@ -127,12 +135,7 @@ static size_t purge_locked(void)
 
 	paging_purge_lazy(lo, hi, purge_next, &it);
 	/* Every CPU has flushed: pages and ranges may be reused. */
-	while (list) {
-		struct vm_area *a = list;
-
-		list = a->lazy_next;
-		vm_area_finish(a);
-	}
+	vm_area_finish_list(list);
 	return pages;
 }
 
@@ -152,8 +155,11 @@ void vmalloc_lazy_add(struct vm_area *a)
 	a->lazy_next = lazy_list;
 	lazy_list = a;
 	WRITE_ONCE(lazy_pages, lazy_pages + a->mapped / PAGE_SIZE);
+	lazy_areas++;
 
-	bool over = lazy_pages > lazy_max_pages();
+	/* A test's threshold (lazy_max_override) replaces both limits. */
+	bool over = lazy_pages > lazy_max_pages() ||
+		    (lazy_areas > LAZY_MAX_AREAS && !READ_ONCE(lazy_max_override));
 
 	spin_unlock_irqrestore(&lazy_lock, irq);
 	if (!over)
