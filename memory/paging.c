@@ -11,8 +11,11 @@
  * that became empty, except the page-directory-pointer tables hung from
  * the PML4's kernel half, which later address spaces will share. Every
  * change that removes or alters a present entry ends with
- * tlb_flush_range(), the single place where TLB entries are dropped, on
- * every CPU. Mapping what was not mapped needs no flush: x86 caches
+ * tlb_flush_range() (memory/tlb.c, where TLB entries are dropped), on
+ * every CPU; except a lazy unmap (paging_unmap_lazy, for vfree), which
+ * flushes this CPU only and keeps the tables until paging_purge_lazy
+ * unhooks the empty ones and flushes every CPU once for many unmaps.
+ * Mapping what was not mapped needs no flush: x86 caches
  * neither translations nor paging-structure entries that are not present
  * (Intel SDM vol. 3, 4.10.2.3 and 4.10.3.1).
  *
