@@ -7,6 +7,17 @@
 
 #include <xdv/mm.h>
 
+/*
+ * The purge list holds at most this many areas (and lazy_max pages).
+ * Each lazily freed area stays in the area list that vfree walks
+ * (O(areas)), and a purge frees all their pages at once: past the page allocator's cache of 64 single pages they go back
+ * to the buddy lists and are split again by the next vmallocs. Measured
+ * (vmalloc_vfree_16k under -icount, 4,904 ns with an IPI per vfree):
+ * thousands of waiting areas 30,484 ns; 32 areas 5,505 ns; 16 areas
+ * 4,895 ns. A faster area structure (a tree) lets this grow.
+ */
+#define LAZY_MAX_AREAS 16
+
 enum vm_area_kind {
 	VM_AREA_PAGES,   /* vmalloc: pages owned by the area */
 	VM_AREA_IOREMAP, /* device memory: pages not ours */

@@ -19,8 +19,9 @@
  *
  * A purge happens when the list holds more than lazy_max pages (Linux:
  * lazy_max_pages, 32 MiB times fls(online CPUs); capped here at 1/16 of
- * RAM, since XDV runs in 512 MiB), and when vmalloc finds no room or no
- * page (vmalloc.c purges, then tries again), or when asked
+ * RAM, since XDV runs in 512 MiB) or more than LAZY_MAX_AREAS areas,
+ * when vmalloc finds no room, no page or no heap memory for its
+ * descriptor (vmalloc.c purges, then tries again), or when asked
  * (vmalloc_purge_lazy).
  *
  * Locks: lazy_lock (IRQ-safe, a leaf) guards the list and its page count.
@@ -39,12 +40,6 @@
 #include "vmalloc.h"
 
 #define LAZY_UNIT_PAGES ((32ULL << 20) / PAGE_SIZE) /* Linux's 32 MiB */
-/*
- * And at most this many areas: each one lazily freed stays in the area
- * list, which vmalloc walks first-fit (O(areas)); thousands of waiting
- * stacks made vmalloc+vfree six times slower than an IPI per vfree.
- */
-#define LAZY_MAX_AREAS 32
 
 static struct spinlock lazy_lock = SPINLOCK_INIT("vmalloc_lazy");
 static struct spinlock purge_lock = SPINLOCK_INIT("vmalloc_purge");

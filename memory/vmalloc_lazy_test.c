@@ -152,3 +152,27 @@ KTEST(vmalloc_lazy, vmalloc_without_free_pages_purges_and_succeeds)
 out:
 	vmalloc_lazy_set_max(old_max);
 }
+
+KTEST(vmalloc_lazy, more_than_lazy_max_areas_start_a_purge)
+{
+	void *a[LAZY_MAX_AREAS + 1];
+	unsigned got = 0;
+
+	vmalloc_purge_lazy();
+	for (unsigned i = 0; i < ARRAY_SIZE(a); i++)
+		if ((a[got] = vmalloc(PAGE_SIZE)) != NULL)
+			got++;
+	if (!KTEST_EXPECT_EQ(t, got, ARRAY_SIZE(a)))
+		goto out;
+	for (unsigned i = 0; i < LAZY_MAX_AREAS; i++)
+		vfree(a[i]);
+	/* The default page threshold is megabytes: the area count decides. */
+	KTEST_EXPECT_EQ(t, vmalloc_lazy_pages(), LAZY_MAX_AREAS);
+	vfree(a[LAZY_MAX_AREAS]);
+	KTEST_EXPECT_EQ(t, vmalloc_lazy_pages(), 0);
+	return;
+out:
+	while (got)
+		vfree(a[--got]);
+	vmalloc_purge_lazy();
+}
