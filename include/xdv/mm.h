@@ -195,11 +195,47 @@ int __must_check paging_protect(vaddr_t va, size_t size, unsigned flags);
 /* Physical address and flags of the page mapping va. Return: 0 or -ENOENT. */
 int __must_check paging_translate(vaddr_t va, paddr_t *pa, unsigned *flags);
 
+/* ---- TLB flushes (memory/tlb.c) ---------------------------------------- */
+
 /*
- * The one place TLB entries are invalidated after a change to the kernel's
+ * Drop the translations of [va, va + size) after a change to the kernel's
  * page tables: here and on every other online CPU (a shootdown).
+ * Context: any but an NMI; spinlocks may be held.
  */
 void tlb_flush_range(vaddr_t va, size_t size);
+
+/*
+ * The same on the online CPUs whose bit is set in mask (CPU n: bit n)
+ * only: this CPU directly when it is in mask, the others by IPI; a mask
+ * of this CPU alone sends no IPI. Global (kernel) entries are flushed
+ * too. Context: any but an NMI.
+ */
+void tlb_flush_range_mask(uint64_t mask, vaddr_t va, size_t size);
+
+/*
+ * Address spaces (Linux's flush_tlb_mm_range / flush_tlb_mm). A user
+ * address space keeps a uint64_t CPU mask: bit n is set while CPU n may
+ * hold translations of it. The owner of the address space keeps it so:
+ * - a CPU sets its bit (atomically, e.g. __atomic_fetch_or) BEFORE it
+ *   loads the address space's root into CR3;
+ * - lazy TLB: switching to a kernel thread leaves CR3 and the bit alone
+ *   (the kernel half is in every root), so the next switch back to the
+ *   same process costs no CR3 load; the CPU keeps getting that address
+ *   space's flushes meanwhile;
+ * - a CPU clears its bit only AFTER it has loaded another root into CR3
+ *   (which drops every non-global entry of the old one).
+ * After changing the address space's page tables, call tlb_flush_mm_range
+ * (or tlb_flush_mm_all) with a pointer to the mask: it is read after a
+ * full fence, so a CPU switching in at that moment either is flushed or
+ * walks the new tables. With one thread on one CPU, the flush is local:
+ * no IPI. Only non-global entries are meant: a range above 32 pages
+ * reloads CR3 instead of invalidating page by page.
+ * Context: any but an NMI; the page-table lock may be held.
+ */
+void tlb_flush_mm_range(const uint64_t *cpumask, vaddr_t va, size_t size);
+
+/* Every translation of the address space whose CPU mask is *cpumask. */
+void tlb_flush_mm_all(const uint64_t *cpumask);
 
 /* Page-table pages in use, for tests that check empty tables are freed. */
 uint64_t paging_table_pages(void);
@@ -226,6 +262,23 @@ void kstack_free(void *stack);
  */
 void *ioremap(paddr_t pa, size_t size, unsigned cache_flags);
 void iounmap(void *addr);
+
+/*
+ * Lazy vunmap (memory/vmalloc_lazy.c). vfree and kstack_free unmap at once
+ * but flush only this CPU's TLB; the area keeps its range and its pages
+ * until a purge flushes every CPU once for many areas. A purge happens by
+ * itself when more than a threshold of pages wait (Linux's lazy_max_pages:
+ * 32 MiB per log2 of the CPUs, here at most 1/16 of RAM), and when a
+ * vmalloc finds no room or no free page.
+ *
+ * vmalloc_purge_lazy: purge now (Linux's vm_unmap_aliases), waiting for a
+ * purge under way on another CPU. Callers that count free pages (a leak
+ * test) call it first. Context: any but an NMI. Return: pages it freed.
+ */
+size_t vmalloc_purge_lazy(void);
+
+/* Pages held by lazily freed areas now, waiting for a purge. */
+size_t vmalloc_lazy_pages(void);
 
 /* True when addr is a guard page of the vmalloc area (a stack overflow). */
 bool vmalloc_is_guard_page(vaddr_t addr);
