@@ -180,11 +180,13 @@ void trap_dispatch(struct trap_frame *frame)
 	/* A user-mode fault in a user address space: demand paging, COW,
 	 * stack growth (memory/user_fault.c), with interrupts on as in user
 	 * mode, since it may sleep. Failure falls through (SIGSEGV later). */
-	if (frame->vector == X86_EXC_PF && !from_kernel && mm_current()) {
+	struct mm_struct *mm = mm_current();
+
+	if (frame->vector == X86_EXC_PF && !from_kernel && mm) {
 		vaddr_t addr = read_cr2(); /* before sti: a nested fault changes CR2 */
 
 		sti();
-		int err = mm_handle_fault(mm_current(), addr, (unsigned)frame->error_code);
+		int err = mm_handle_fault(mm, addr, (unsigned)frame->error_code);
 
 		cli();
 		if (!err)
