@@ -180,9 +180,9 @@ void trap_dispatch(struct trap_frame *frame)
 	/* A user-mode fault in a user address space: demand paging, COW,
 	 * stack growth (memory/user_fault.c), with interrupts on as in user
 	 * mode, since it may sleep. Failure falls through (SIGSEGV later). */
-	struct mm_struct *mm = mm_current();
+	struct mm_struct *mm;
 
-	if (frame->vector == X86_EXC_PF && !from_kernel && mm) {
+	if (frame->vector == X86_EXC_PF && !from_kernel && (mm = mm_current()) != NULL) {
 		vaddr_t addr = read_cr2(); /* before sti: a nested fault changes CR2 */
 
 		sti();
