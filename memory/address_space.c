@@ -104,6 +104,10 @@ uint64_t mm_pte_bits(unsigned long vma_flags, bool write)
 
 void mm_flush_tlb(struct mm_struct *mm, vaddr_t va, size_t size)
 {
+	/* The PTE stores before the look at the mask (x86 may order a load
+	 * before an earlier store): a CPU that sets its bit in mm_switch
+	 * after this load walks the new entries. */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	if (!__atomic_load_n(&mm->cpu_mask, __ATOMIC_ACQUIRE))
 		return; /* loaded nowhere: no TLB holds its entries */
 	tlb_flush_range(va, size);
@@ -259,6 +263,8 @@ void mm_destroy(struct mm_struct *mm)
 	struct vma *v;
 
 	might_sleep();
+	if (mm_current() == mm)
+		mm_switch(NULL); /* the last user of mm ran here: leave its tables */
 	mutex_lock(&mm->lock);
 	unmap_pages(mm, 0, USER_SPACE_END);
 	while ((v = mm->vmas.root) != NULL) {

@@ -374,7 +374,8 @@ void mm_get(struct mm_struct *mm);
 void mm_put(struct mm_struct *mm);
 /*
  * Free every user page (by reference count), page table, VMA and the
- * PML4. No CPU may have mm loaded. Context: may sleep.
+ * PML4. No other CPU may have mm loaded (this one switches to the
+ * kernel's tables if it has). Context: may sleep.
  */
 void mm_destroy(struct mm_struct *mm);
 /*
