@@ -59,7 +59,7 @@ UNIT_KERNEL_SRCS := kernel/format.c kernel/strlcpy.c kernel/cmdline.c boot/multi
 	memory/buddy.c memory/memmap.c memory/slab.c memory/slab_debug.c memory/kmalloc.c \
 	cpu/acpi_tables.c cpu/acpi_madt.c cpu/acpi_aml.c cpu/mptable.c cpu/cpufeature_decode.c \
 	drivers/rtc_time.c kernel/crng.c process/prio_array.c kernel/lockdep_graph.c \
-	fs/cpio.c fs/page_tree.c fs/seq_buf.c
+	fs/cpio.c fs/page_tree.c fs/seq_buf.c memory/vma.c
 UNIT_TEST_SRCS   := $(sort $(wildcard tests/unit/*.c tests/unit/*/*.c))
 UNIT_OBJS := $(UNIT_KERNEL_SRCS:%.c=$(BUILD)/host/%.o) $(UNIT_TEST_SRCS:%.c=$(BUILD)/host/%.o)
 UNIT_BIN  := $(BUILD)/unit/xdv-unit

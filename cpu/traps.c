@@ -20,6 +20,7 @@
  * Locks: none; the IDT is written once at boot.
  */
 #include <xdv/cpu.h>
+#include <xdv/mm.h>
 #include <xdv/panic.h>
 #include <xdv/percpu.h>
 #include <xdv/sched.h>
@@ -179,6 +180,21 @@ void trap_dispatch(struct trap_frame *frame)
 	 * the online mask, so that its shootdowns do not wait for us. */
 	if (frame->vector == X86_EXC_NMI && panic_in_progress)
 		smp_park_self(NULL);
+	/* A user-mode fault in a user address space: demand paging, COW,
+	 * stack growth (memory/user_fault.c), with interrupts on as in user
+	 * mode, since it may sleep. Failure falls through (SIGSEGV later). */
+	struct mm_struct *mm;
+
+	if (frame->vector == X86_EXC_PF && !from_kernel && (mm = mm_current()) != NULL) {
+		vaddr_t addr = read_cr2(); /* before sti: a nested fault changes CR2 */
+
+		sti();
+		int err = mm_handle_fault(mm, addr, (unsigned)frame->error_code);
+
+		cli();
+		if (!err)
+			return;
+	}
 	if (from_kernel && frame->vector < 32) {
 		uint64_t fixup = extable_find(frame->rip);
 

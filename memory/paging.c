@@ -566,3 +566,25 @@ uint64_t paging_lookup(vaddr_t va, int *level)
 
 	return (e && (*e & PTE_P)) ? *e : 0;
 }
+
+/*
+ * Give every PML4 entry of the kernel half (256..511) a table, once, and
+ * copy the 256 entries into the user PML4 at pml4: later kernel mappings
+ * (vmalloc, ioremap) then appear in every address space without copying,
+ * since these tables are never freed (unhook_if_empty keeps them).
+ * Return: 0, -ENOMEM (pml4 untouched).
+ */
+int paging_share_kernel_half(uint64_t *pml4)
+{
+	uint64_t irq = spin_lock_irqsave(&pt_lock);
+	uint64_t *root = phys_to_virt(kernel_root);
+	int err = 0;
+
+	for (unsigned i = ENTRIES / 2; i < ENTRIES && !err; i++)
+		if (!(root[i] & PTE_P))
+			err = table_new(&root[i], false);
+	if (!err)
+		memcpy(pml4 + ENTRIES / 2, root + ENTRIES / 2, ENTRIES / 2 * sizeof(*root));
+	spin_unlock_irqrestore(&pt_lock, irq);
+	return err;
+}
