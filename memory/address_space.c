@@ -17,8 +17,8 @@
  *
  * TLB: mm->cpu_mask has a bit for each CPU that has loaded the mm since
  * it last switched away (mm_switch); mm_flush_tlb() skips the shootdown
- * when it is empty, and otherwise uses the kernel's global
- * tlb_flush_range (a masked shootdown drops in there, one line).
+ * when it is empty, and otherwise flushes only the CPUs in the mask
+ * (tlb_flush_mm_range), so a single-threaded process sends no IPI.
  *
  * Locks: mm->lock (a mutex) guards the VMAs, the layout fields and the
  * user page tables; it is taken before pt_lock and pmm_lock. refs and
@@ -110,7 +110,7 @@ void mm_flush_tlb(struct mm_struct *mm, vaddr_t va, size_t size)
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	if (!__atomic_load_n(&mm->cpu_mask, __ATOMIC_ACQUIRE))
 		return; /* loaded nowhere: no TLB holds its entries */
-	tlb_flush_range(va, size);
+	tlb_flush_mm_range(&mm->cpu_mask, va, size);
 }
 
 /* ---- create, switch, destroy --------------------------------------------- */
