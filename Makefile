@@ -59,7 +59,7 @@ UNIT_KERNEL_SRCS := kernel/format.c kernel/strlcpy.c kernel/cmdline.c boot/multi
 	memory/buddy.c memory/memmap.c memory/slab.c memory/slab_debug.c memory/kmalloc.c \
 	cpu/acpi_tables.c cpu/acpi_madt.c cpu/acpi_aml.c cpu/mptable.c cpu/cpufeature_decode.c \
 	drivers/rtc_time.c kernel/crng.c process/prio_array.c kernel/lockdep_graph.c \
-	fs/cpio.c fs/page_tree.c fs/seq_buf.c \
+	fs/cpio.c fs/page_tree.c fs/seq_buf.c memory/vma.c \
 	process/elf_check.c process/elf_plan.c process/user_stack.c process/shebang.c
 UNIT_TEST_SRCS   := $(sort $(wildcard tests/unit/*.c tests/unit/*/*.c))
 UNIT_OBJS := $(UNIT_KERNEL_SRCS:%.c=$(BUILD)/host/%.o) $(UNIT_TEST_SRCS:%.c=$(BUILD)/host/%.o)
@@ -67,6 +67,29 @@ UNIT_BIN  := $(BUILD)/unit/xdv-unit
 HOST_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -Wno-unused-parameter \
 	-Iinclude -Itests/unit -DXDV_HOST_TEST -DCONFIG_DEBUG=0 -MMD -MP \
 	-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+
+# ---- user programs -----------------------------------------------------------
+# XDV's own user programs (user/), static Linux x86-64 binaries built with
+# musl-gcc: the user-space tests (user/tests/, KTAP), the output-check
+# programs (user/progs/), the benchmark (user/bench.c) and its init
+# (user/bench_init.c). exec_helper is built a second time as a static-PIE
+# (musl-gcc's specs always name the dynamic loader and Scrt1.o, so the
+# static-PIE is linked by hand with musl's self-relocating rcrt1.o).
+# They go into the initramfs under /tests, /progs and /bin.
+MUSL_GCC    ?= musl-gcc
+MUSL_LIBDIR ?= /usr/lib/x86_64-linux-musl
+USER_CFLAGS := -std=gnu11 -O2 -D_GNU_SOURCE -Wall -Wextra -Werror
+USER_HDRS   := $(wildcard user/lib/*.h)
+USER_TESTS  := $(sort $(basename $(notdir $(wildcard user/tests/*.c))))
+USER_PROGS  := $(sort $(basename $(notdir $(wildcard user/progs/*.c))))
+USER_TEST_BINS := $(USER_TESTS:%=$(BUILD)/user/tests/%) $(BUILD)/user/tests/exec_helper_pie
+USER_PROG_BINS := $(USER_PROGS:%=$(BUILD)/user/progs/%)
+USER_BINS := $(USER_TEST_BINS) $(USER_PROG_BINS) $(BUILD)/user/bench $(BUILD)/user/bench_init
+
+INITRAMFS_PROGRAMS += $(foreach f,$(USER_TEST_BINS),/tests/$(notdir $(f))=$(f)) \
+	$(foreach f,$(USER_PROG_BINS),/progs/$(notdir $(f))=$(f)) \
+	/bin/true=$(BUILD)/user/progs/true /bin/bench=$(BUILD)/user/bench \
+	/bin/bench-init=$(BUILD)/user/bench_init
 
 # ---- images ----------------------------------------------------------------
 KERNEL_ELF := $(BUILD)/kernel.elf
@@ -81,7 +104,7 @@ INITRAMFS_LIST := $(BUILD)/initramfs.list
 GEN_CPIO       := $(BUILD)/tools/gen_cpio
 ROOTFS_FILES   := $(shell find iso/rootfs 2>/dev/null)
 
-.PHONY: all kernel iso run run-uefi debug test unit bench bench-boot deps clean help
+.PHONY: all kernel iso run run-uefi debug test unit bench bench-boot bench-linux user deps clean help
 .DEFAULT_GOAL := all
 
 all: $(KERNEL_ELF) $(KERNEL_BIN) $(INITRAMFS)
@@ -92,6 +115,7 @@ help:
 	@echo "  make            build build/kernel.elf (with symbols), kernel.bin, initramfs.cpio"
 	@echo "  make iso        build build/xdv.iso (GRUB2, BIOS + UEFI hybrid)"
 	@echo "  make initramfs  build build/initramfs.cpio (iso/rootfs + user programs)"
+	@echo "  make user       build the user programs (user/, musl-gcc -static) into build/user/"
 	@echo "  make run        boot the ISO in QEMU (BIOS), serial on this terminal"
 	@echo "  make run-uefi   the same under UEFI firmware (OVMF)"
 	@echo "  make debug      QEMU halted with a gdb server, and gdb attached"
@@ -99,6 +123,7 @@ help:
 	@echo "  make unit       host unit tests only"
 	@echo "  make bench      in-kernel benchmarks (ns per operation, under -icount)"
 	@echo "  make bench-boot boot several times; median ms to 'initialized'"
+	@echo "  make bench-linux user/bench on Debian 12's Linux and on XDV under QEMU, side by side"
 	@echo "  make deps       install missing Debian packages"
 	@echo "  make clean      remove build/"
 	@echo "Variables: SMP=$(SMP) MEM=$(MEM) QEMU_FLAGS='...' DEBUG=0|1 V=0|1 CROSS=prefix-"
@@ -172,6 +197,22 @@ initramfs: $(INITRAMFS)
 .PHONY: initramfs FORCE
 FORCE:
 
+# ---- user program build --------------------------------------------------------
+$(BUILD)/user/%: user/%.c $(USER_HDRS)
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  MUSLCC  $<")
+	$(Q)$(MUSL_GCC) -static $(USER_CFLAGS) -o $@ $< -lm
+
+$(BUILD)/user/tests/exec_helper_pie: user/tests/exec_helper.c $(USER_HDRS)
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  MUSLCC  $< (static-pie)")
+	$(Q)$(MUSL_GCC) $(USER_CFLAGS) -fPIE -static-pie -nostartfiles \
+		-Wl,-static -Wl,--no-dynamic-linker -Wl,-z,text \
+		$(MUSL_LIBDIR)/rcrt1.o $(MUSL_LIBDIR)/crti.o $$($(MUSL_GCC) -print-file-name=crtbeginS.o) \
+		$< $$($(MUSL_GCC) -print-file-name=crtendS.o) $(MUSL_LIBDIR)/crtn.o -o $@
+
+user: $(USER_BINS)
+
 # ---- ISO -------------------------------------------------------------------
 $(ISO): $(KERNEL_ELF) $(INITRAMFS) iso/grub.cfg
 	@rm -rf $(BUILD)/isodir && mkdir -p $(BUILD)/isodir/boot/grub
@@ -227,7 +268,7 @@ unit: $(UNIT_BIN)
 	$(UNIT_BIN)
 
 test: deps
-	$(Q)$(MAKE) --no-print-directory all $(ISO) $(INITRAMFS) $(UNIT_BIN)
+	$(Q)$(MAKE) --no-print-directory all $(ISO) $(INITRAMFS) $(UNIT_BIN) $(USER_BINS)
 	$(Q)tests/run.sh
 
 bench: deps $(ISO)
@@ -235,6 +276,9 @@ bench: deps $(ISO)
 
 bench-boot: deps $(ISO)
 	$(Q)tests/system/bench-boot.sh
+
+bench-linux: deps $(ISO) $(USER_BINS) $(GEN_CPIO)
+	$(Q)tests/system/bench-linux.sh
 
 clean:
 	rm -rf $(BUILD)

@@ -3,9 +3,10 @@
  * Each CPU's GDT, TSS and per-CPU area.
  *
  * The boot stub's GDT is shared and read-only; here every CPU gets its own
- * table (kernel code and data, the user segments the process issue will
- * use, and a TSS descriptor), because the TSS is per CPU and loading it
- * marks its descriptor busy. The TSS points the interrupt stack table at
+ * table (kernel code and data, the user segments in the order SYSRET
+ * needs, and a TSS descriptor), because the TSS is per CPU and loading it
+ * marks its descriptor busy. cpu_area_load() also points this CPU's
+ * SYSCALL MSRs at cpu/syscall_entry.asm (syscall_msr_init). The TSS points the interrupt stack table at
  * three fresh vmalloc'ed stacks (each with a guard page), which the IDT
  * uses for double fault, NMI and machine check: a kernel stack overflow
  * then ends in a double-fault report on a good stack, not a triple fault.
@@ -18,15 +19,41 @@
 #include <xdv/string.h>
 #include <xdv/arch/x86.h>
 
+#define MSR_EFER           0xC0000080
+#define MSR_STAR           0xC0000081
+#define MSR_LSTAR          0xC0000082
+#define MSR_SFMASK         0xC0000084
 #define MSR_GS_BASE        0xC0000101
 #define MSR_KERNEL_GS_BASE 0xC0000102
+#define EFER_SCE           (1ULL << 0) /* SYSCALL/SYSRET enabled */
 
-/* Selectors (the SYSCALL/SYSRET layout the process issue needs). */
-#define SEL_KERNEL_CODE 0x08
-#define SEL_KERNEL_DATA 0x10
-#define SEL_USER_DATA   0x1B /* 0x18 | RPL 3 */
-#define SEL_USER_CODE   0x23 /* 0x20 | RPL 3 */
-#define SEL_TSS         0x28
+/* RFLAGS bits SYSCALL clears (Linux's syscall_init): trap, interrupts,
+ * direction, IOPL, nested task, alignment check (SMAP's AC: user code must
+ * not hand the kernel an open window), resume... */
+#define RFLAGS_TF   (1ULL << 8)
+#define RFLAGS_DF   (1ULL << 10)
+#define RFLAGS_IOPL (3ULL << 12)
+#define RFLAGS_NT   (1ULL << 14)
+#define RFLAGS_RF   (1ULL << 16)
+#define RFLAGS_AC   (1ULL << 18)
+#define SYSCALL_RFLAGS_MASK \
+	(RFLAGS_TF | RFLAGS_DF | RFLAGS_IF | RFLAGS_IOPL | RFLAGS_NT | RFLAGS_RF | RFLAGS_AC)
+
+#define SEL_KERNEL_CODE GDT_KERNEL_CS
+#define SEL_KERNEL_DATA GDT_KERNEL_DS
+#define SEL_USER32_CODE GDT_USER32_CS
+#define SEL_USER_DATA   GDT_USER_DS
+#define SEL_USER_CODE   GDT_USER_CS
+#define SEL_TSS         GDT_TSS
+
+static_assert(SEL_USER_DATA == (SEL_USER32_CODE & ~3) + 8 + 3, "SYSRET: SS = STAR[63:48] + 8");
+static_assert(SEL_USER_CODE == (SEL_USER32_CODE & ~3) + 16 + 3, "SYSRET: CS = STAR[63:48] + 16");
+static_assert(SEL_KERNEL_DATA == SEL_KERNEL_CODE + 8, "SYSCALL: SS = STAR[47:32] + 8");
+
+extern const char syscall_entry[]; /* cpu/syscall_entry.asm */
+/* Offsets cpu/syscall_entry.asm knows. */
+static_assert(offsetof(struct percpu, user_rsp_scratch) == 96, "PERCPU_USER_RSP");
+static_assert(offsetof(struct percpu, tss) + 4 == 180, "PERCPU_RSP0");
 
 struct percpu *cpu_areas[MAX_CPUS];
 unsigned nr_cpus;
@@ -74,6 +101,7 @@ struct percpu *cpu_area_alloc(unsigned cpu, uint32_t apic_id)
 	p->gdt[0] = 0;
 	p->gdt[SEL_KERNEL_CODE / 8] = 0x00AF9B000000FFFFULL;
 	p->gdt[SEL_KERNEL_DATA / 8] = 0x00CF93000000FFFFULL;
+	p->gdt[SEL_USER32_CODE / 8] = 0x00CFFB000000FFFFULL; /* 32-bit, DPL 3 */
 	p->gdt[SEL_USER_DATA / 8] = 0x00CFF3000000FFFFULL;
 	p->gdt[SEL_USER_CODE / 8] = 0x00AFFB000000FFFFULL;
 	for (unsigned i = 0; i < 3; i++) {
@@ -88,9 +116,23 @@ struct percpu *cpu_area_alloc(unsigned cpu, uint32_t apic_id)
 	return p;
 }
 
+/*
+ * SYSCALL from user mode lands in syscall_entry with the kernel's CS/SS
+ * and the flags in SYSCALL_RFLAGS_MASK cleared (interrupts off until the
+ * entry is on the kernel stack); SYSRET returns to the user segments.
+ */
+static void syscall_msr_init(void)
+{
+	wrmsr(MSR_STAR, ((uint64_t)(SEL_USER32_CODE & ~3) << 48) | ((uint64_t)SEL_KERNEL_CODE << 32));
+	wrmsr(MSR_LSTAR, (uint64_t)(uintptr_t)syscall_entry);
+	wrmsr(MSR_SFMASK, SYSCALL_RFLAGS_MASK);
+	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SCE);
+}
+
 void cpu_area_load(struct percpu *p)
 {
 	load_gdt_and_tss(p);
+	syscall_msr_init();
 	wrmsr(MSR_GS_BASE, (uint64_t)(uintptr_t)p);
 	wrmsr(MSR_KERNEL_GS_BASE, 0);
 	cpu_areas[p->cpu] = p;

@@ -118,8 +118,11 @@ static bool ipi_call_interrupt(void *unused)
 	return true;
 }
 
-/* Run fn on the other online CPUs, and (with self) here at the same time. */
-static void smp_call(void (*fn)(void *arg), void *arg, bool self)
+/*
+ * Run fn on the online CPUs in mask other than this one, and here at the
+ * same time when this CPU is in mask too.
+ */
+static void smp_call(uint64_t mask, void (*fn)(void *arg), void *arg)
 {
 	preempt_disable(); /* "the other CPUs" must stay the same CPUs */
 
@@ -131,7 +134,9 @@ static void smp_call(void (*fn)(void *arg), void *arg, bool self)
 	 */
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 
-	uint64_t others = online_mask & ~(1ULL << this_cpu()->cpu);
+	uint64_t me = 1ULL << this_cpu()->cpu;
+	bool self = mask & me;
+	uint64_t others = online_mask & mask & ~me;
 	struct call_request req = { fn, arg };
 
 	if (!others) {
@@ -149,7 +154,7 @@ static void smp_call(void (*fn)(void *arg), void *arg, bool self)
 	while (!spin_trylock(&call_lock))
 		smp_poll_calls();
 	/* Read again under the lock: CPUs may have joined or stopped meanwhile. */
-	others = online_mask & ~(1ULL << this_cpu()->cpu);
+	others = online_mask & mask & ~me;
 	call_slot = &req;
 	__atomic_store_n(&call_mask, others, __ATOMIC_RELEASE);
 	for (uint64_t m = others; m; m &= m - 1)
@@ -184,12 +189,19 @@ void smp_send_reschedule(unsigned cpu)
 
 void smp_call_others(void (*fn)(void *arg), void *arg)
 {
-	smp_call(fn, arg, false);
+	preempt_disable();
+	smp_call(~(1ULL << this_cpu()->cpu), fn, arg);
+	preempt_enable();
 }
 
 void smp_call_all(void (*fn)(void *arg), void *arg)
 {
-	smp_call(fn, arg, true);
+	smp_call(~0ULL, fn, arg);
+}
+
+void smp_call_mask(uint64_t mask, void (*fn)(void *arg), void *arg)
+{
+	smp_call(mask, fn, arg);
 }
 
 /* ---- application processor start-up --------------------------------------- */

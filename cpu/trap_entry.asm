@@ -51,11 +51,19 @@
 ; returns: the handler is about to run anyway. The handler gets the
 ; "outermost" copy as its frame; changes to it are not seen on return.
 
+;
+; SMAP: every entry clears RFLAGS.AC (CLAC) once SMAP is on (trap_entry_clac,
+; set with CR4.SMAP by memory/protect.c), as Linux's ASM_CLAC: the handler
+; must not inherit an open user-access window, whether from a copy_*_user
+; it interrupted or from user mode, which can set AC itself. IRETQ gives
+; the interrupted code its AC back.
+
 global trap_stubs
 global trap_stub_size
 global repeat_nmi
 global end_repeat_nmi
 extern trap_dispatch
+extern trap_entry_clac
 
 TRAP_STUB_SIZE equ 16
 MSR_GS_BASE    equ 0xC0000101
@@ -71,6 +79,13 @@ bits 64
 %define HAS_ERROR(v) ((v) == 8 || ((v) >= 10 && (v) <= 14) || (v) == 17 || (v) == 21 || (v) == 29 || (v) == 30)
 ; Vectors that may interrupt any instruction, SWAPGS windows included.
 %define PARANOID(v) ((v) == 1 || (v) == 8 || (v) == 18)
+
+%macro CLAC_IF_SMAP 0
+	cmp byte [rel trap_entry_clac], 0
+	je %%no_smap
+	clac
+%%no_smap:
+%endmacro
 
 %macro PUSH_REGS 0
 	push rax
@@ -155,6 +170,7 @@ trap_common:
 .from_kernel:
 	PUSH_REGS
 	cld
+	CLAC_IF_SMAP
 	mov rdi, rsp
 	call trap_dispatch
 	POP_REGS
@@ -168,6 +184,7 @@ trap_common:
 paranoid_common:
 	PUSH_REGS
 	cld
+	CLAC_IF_SMAP
 	PARANOID_GS_ENTRY
 	mov rdi, rsp
 	call trap_dispatch
@@ -239,6 +256,7 @@ end_repeat_nmi:
 	push qword 2                    ; vector
 	PUSH_REGS
 	cld
+	CLAC_IF_SMAP
 	PARANOID_GS_ENTRY
 	mov rdi, rsp
 	call trap_dispatch

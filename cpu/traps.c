@@ -6,7 +6,8 @@
  * loads the table; the boot stub calls it before kernel_main, so the only
  * window without a 64-bit handler is a handful of assembly instructions.
  * trap_dispatch() first looks for an exception fixup (a kernel instruction
- * that was allowed to fault), and otherwise reports the exception with its
+ * that was allowed to fault, such as a copy_from_user), ends a user thread
+ * whose exception nobody resolves (user_fault_kill), and otherwise reports the exception with its
  * decoded error code, the registers and a backtrace, and stops the kernel.
  * Vectors from 32 up are interrupts: cpu/irq.c dispatches them. An NMI
  * while another CPU stops the machine (panic, power off) takes this CPU
@@ -19,10 +20,12 @@
  * Locks: none; the IDT is written once at boot.
  */
 #include <xdv/cpu.h>
+#include <xdv/mm.h>
 #include <xdv/panic.h>
 #include <xdv/percpu.h>
 #include <xdv/sched.h>
 #include <xdv/smp.h>
+#include <xdv/syscall.h>
 #include "internal.h"
 #include <xdv/arch/x86.h>
 
@@ -52,6 +55,7 @@ extern const uint64_t trap_stub_size;
 extern const struct extable_entry _extable_start[], _extable_end[];
 
 unsigned long trap_fixups_taken;
+uint8_t trap_entry_clac;
 bool (*volatile trap_test_hook)(struct trap_frame *frame);
 uint64_t trap_last_fixup_vector;
 
@@ -176,6 +180,21 @@ void trap_dispatch(struct trap_frame *frame)
 	 * the online mask, so that its shootdowns do not wait for us. */
 	if (frame->vector == X86_EXC_NMI && panic_in_progress)
 		smp_park_self(NULL);
+	/* A user-mode fault in a user address space: demand paging, COW,
+	 * stack growth (memory/user_fault.c), with interrupts on as in user
+	 * mode, since it may sleep. Failure falls through (SIGSEGV later). */
+	struct mm_struct *mm;
+
+	if (frame->vector == X86_EXC_PF && !from_kernel && (mm = mm_current()) != NULL) {
+		vaddr_t addr = read_cr2(); /* before sti: a nested fault changes CR2 */
+
+		sti();
+		int err = mm_handle_fault(mm, addr, (unsigned)frame->error_code);
+
+		cli();
+		if (!err)
+			return;
+	}
 	if (from_kernel && frame->vector < 32) {
 		uint64_t fixup = extable_find(frame->rip);
 
@@ -187,5 +206,11 @@ void trap_dispatch(struct trap_frame *frame)
 			return;
 		}
 	}
+	/* An exception in user mode ends that thread, never the kernel.
+	 * (The user page-fault handler goes before this, once there is one.) */
+	if (!from_kernel && frame->vector != X86_EXC_NMI && frame->vector != X86_EXC_MC &&
+	    frame->vector != X86_EXC_DF)
+		user_fault_kill(frame->vector, frame->error_code, frame->rip,
+				frame->vector == X86_EXC_PF ? read_cr2() : 0);
 	panic_trap(frame);
 }

@@ -5,15 +5,16 @@
  * iov_iter_zero), write_iter drains it (copy_from_iter); neither side needs
  * to know where the memory is.
  *
- * ITER_KVEC (kernel buffers) is the only kind now. User memory comes with
- * the user-process issue as ITER_UVEC: its segments are user addresses,
- * and the one place that touches them is iov_iter_seg_copy() below, which
- * will then call copy_to_user/copy_from_user and stop short on a fault
- * (the callers already treat a short copy as -EFAULT or a short count).
+ * ITER_KVEC segments are kernel buffers; ITER_UVEC segments are user
+ * addresses, and the one place that touches them is iov_iter_seg_copy()
+ * below, which calls copy_to_user/copy_from_user/clear_user and stops
+ * short on a fault (the callers treat a short copy as -EFAULT or a short
+ * count, as Linux's).
  *
  * Locks: none; an iterator belongs to one caller.
  */
 #include <xdv/string.h>
+#include <xdv/uaccess.h>
 #include <xdv/vfs.h>
 
 /*
@@ -31,16 +32,49 @@ void iov_iter_kvec(struct iov_iter *it, const struct kvec *vec, unsigned nr_segs
 		it->count += vec[i].len;
 }
 
+/*
+ * Start it over nr_segs user buffers (addresses not yet checked: each
+ * copy checks its range). Context: process context.
+ */
+void iov_iter_uvec(struct iov_iter *it, const struct uvec *vec, unsigned nr_segs)
+{
+	it->kind = ITER_UVEC;
+	it->uvec = vec;
+	it->nr_segs = nr_segs;
+	it->seg_offset = 0;
+	it->count = 0;
+	for (unsigned i = 0; i < nr_segs; i++)
+		it->count += vec[i].len;
+}
+
 enum iter_dir { ITER_TO, ITER_FROM, ITER_ZERO, ITER_SKIP };
 
+/* User memory: n bytes at user address seg. Return: bytes moved. */
+static size_t iov_iter_user_copy(uintptr_t seg, void *buf, size_t n, enum iter_dir dir)
+{
+	switch (dir) {
+	case ITER_TO:
+		return n - copy_to_user(uptr(seg), buf, n);
+	case ITER_FROM:
+		return n - copy_from_user(buf, uptr(seg), n);
+	case ITER_ZERO:
+		return n - clear_user(uptr(seg), n);
+	case ITER_SKIP:
+		break;
+	}
+	return n;
+}
+
 /*
- * Move n bytes between buf and the segment memory at seg (kernel memory
- * now). Return: bytes moved (short only on a fault, once user memory is
- * here).
+ * Move n bytes between buf and the segment memory at seg (a kernel
+ * pointer, or a user address for ITER_UVEC). Return: bytes moved (short
+ * only on a fault in user memory).
  */
 static size_t iov_iter_seg_copy(struct iov_iter *it, char *seg, void *buf, size_t n,
 				enum iter_dir dir)
 {
+	if (it->kind == ITER_UVEC)
+		return iov_iter_user_copy((uintptr_t)seg, buf, n, dir);
 	switch (dir) {
 	case ITER_TO:
 		memcpy(seg, buf, n);
@@ -65,20 +99,26 @@ static size_t iov_iter_move(struct iov_iter *it, void *buf, size_t len, enum ite
 	if (len > it->count)
 		len = it->count;
 	while (done < len && it->nr_segs) {
-		size_t room = it->vec->len - it->seg_offset;
+		bool user = it->kind == ITER_UVEC;
+		size_t seg_len = user ? it->uvec->len : it->vec->len;
+		char *seg_base = user ? (char *)it->uvec->base.addr : (char *)it->vec->base;
+		size_t room = seg_len - it->seg_offset;
 		size_t n = len - done < room ? len - done : room;
 		size_t moved = 0;
 
 		if (n)
-			moved = iov_iter_seg_copy(it, (char *)it->vec->base + it->seg_offset,
+			moved = iov_iter_seg_copy(it, seg_base + it->seg_offset,
 						  buf ? (char *)buf + done : NULL, n, dir);
 		done += moved;
 		it->count -= moved;
 		it->seg_offset += moved;
 		if (moved < n)
 			break; /* a fault */
-		if (it->seg_offset == it->vec->len) {
-			it->vec++;
+		if (it->seg_offset == seg_len) {
+			if (user)
+				it->uvec++;
+			else
+				it->vec++;
 			it->nr_segs--;
 			it->seg_offset = 0;
 		}

@@ -12,6 +12,7 @@
 #pragma once
 
 #include <xdv/sched.h>
+#include <xdv/utsname.h>
 #include <xdv/vfs.h>
 
 /* Fill m; p as above. Return: 0 or -errno (-ESRCH: the process is gone). */
@@ -58,8 +59,8 @@ int procfs_show_mounts(struct seq_buf *m, struct process *p);
 int procfs_show_filesystems(struct seq_buf *m, struct process *p);
 int procfs_show_devices(struct seq_buf *m, struct process *p);
 
-#define PROCFS_HOSTNAME_MAX 64     /* Linux's __NEW_UTS_LEN */
-#define PROCFS_OSRELEASE   "6.1.0-xdv"
+#define PROCFS_HOSTNAME_MAX UTS_HOSTNAME_MAX /* include/xdv/utsname.h */
+#define PROCFS_OSRELEASE   UTS_RELEASE
 #define PROCFS_USER_HZ     100     /* clock ticks of /proc/stat and <pid>/stat */
 
 /* ---- cpuinfo (procfs_cpuinfo.c) --------------------------------------- */

@@ -13,7 +13,7 @@
  * lists, softirqs, uninterruptible sleep), the line is printed with the
  * true figure, 0, so that parsers find every field where Linux puts it.
  *
- * Locks: hostname_lock guards the host name (a leaf spinlock); the rest
+ * Locks: the host name is kernel/utsname.c's (its own leaf spinlock); the rest
  * read counters without locks (each figure is a snapshot).
  */
 #include <xdv/arch/x86.h>
@@ -301,37 +301,28 @@ int procfs_show_partitions(struct seq_buf *m, struct process *p)
 
 /* ---- sys/kernel --------------------------------------------------------- */
 
-static struct spinlock hostname_lock = SPINLOCK_INIT("hostname");
-static char hostname[PROCFS_HOSTNAME_MAX + 1] = "(none)"; /* Linux's default */
-
+/* The host name lives in kernel/utsname.c, shared with uname(2). */
 int procfs_show_hostname(struct seq_buf *m, struct process *p)
 {
-	char copy[sizeof(hostname)];
-	uint64_t flags = spin_lock_irqsave(&hostname_lock);
+	char copy[UTS_HOSTNAME_MAX + 1];
 
-	memcpy(copy, hostname, sizeof(copy));
-	spin_unlock_irqrestore(&hostname_lock, flags);
+	utsname_get_hostname(copy, sizeof(copy));
 	seq_printf(m, "%s\n", copy);
 	return 0;
 }
 
 /*
  * Set the host name from a write: the text up to the first newline or
- * NUL, at most PROCFS_HOSTNAME_MAX bytes (longer text is cut, as Linux's
+ * NUL, at most UTS_HOSTNAME_MAX bytes (longer text is cut, as Linux's
  * proc_dostring does).
  */
 int procfs_write_hostname(const char *buf, size_t len)
 {
 	size_t n = 0;
 
-	while (n < len && n < PROCFS_HOSTNAME_MAX && buf[n] != '\n' && buf[n] != '\0')
+	while (n < len && n < UTS_HOSTNAME_MAX && buf[n] != '\n' && buf[n] != '\0')
 		n++;
-
-	uint64_t flags = spin_lock_irqsave(&hostname_lock);
-
-	memcpy(hostname, buf, n);
-	hostname[n] = '\0';
-	spin_unlock_irqrestore(&hostname_lock, flags);
+	utsname_set_hostname(buf, n);
 	return 0;
 }
 
@@ -339,7 +330,7 @@ int procfs_show_ostype(struct seq_buf *m, struct process *p)
 {
 	/* "Linux": XDV's user ABI is Linux's, and glibc, busybox and
 	 * sysctl expect this name for it. */
-	seq_puts(m, "Linux\n");
+	seq_printf(m, "%s\n", UTS_SYSNAME);
 	return 0;
 }
 

@@ -24,6 +24,30 @@ void paging_pat_init(void);
 /* Map with 1 GiB pages (direct map only): no checks, no TLB flush. */
 int paging_map_huge(vaddr_t va, paddr_t pa, size_t size, unsigned flags);
 
+/* ---- lazy unmap: the parts memory/vmalloc_lazy.c builds on ---------------- */
+
+/* Flush [va, va + size) from this CPU's TLB only (memory/tlb.c). */
+void tlb_flush_range_here(vaddr_t va, size_t size);
+
+/*
+ * Clear the entries of [va, va + size) and flush this CPU's TLB only: the
+ * other CPUs may keep the old translations, and the page tables are kept
+ * (even empty), until paging_purge_lazy. The caller must neither free the
+ * frames nor let the range be mapped again before that.
+ * Return: 0, -EINVAL, or -ENOMEM (a split that needed a table).
+ */
+int __must_check paging_unmap_lazy(vaddr_t va, size_t size);
+
+/*
+ * End lazy unmaps: for each range next() yields (true while there is one),
+ * unhook the page tables left empty; then flush [lo, hi) on every CPU and
+ * free those tables, all under pt_lock. After it returns, the frames and
+ * ranges of the lazily unmapped areas may be reused. next must not take
+ * pt_lock. Context: any but an NMI.
+ */
+void paging_purge_lazy(vaddr_t lo, vaddr_t hi,
+		       bool (*next)(void *it, vaddr_t *va, size_t *size), void *it);
+
 /* Start the vmalloc area. Context: boot, after the heap. */
 void vmalloc_init(void);
 

@@ -21,6 +21,7 @@ typedef uint64_t pfn_t; /* physical page frame number: address >> 12 */
 #define PG_LARGE     (1u << 3) /* first page of a kmalloc beyond the slab sizes */
 #define PG_ALLOCATED (1u << 4) /* head of an allocated block of page.order */
 #define PG_CACHED    (1u << 5) /* free single page held by pmm.c's page cache */
+#define PG_USER      (1u << 6) /* user page: refcount counts its mappings (page_ref.c) */
 
 struct page {
 	struct page *next, *prev; /* buddy free list, or the slab's cache list */
@@ -30,7 +31,10 @@ struct page {
 	uint8_t poisoned;         /* DEBUG: freed and filled with PAGE_POISON (page_poison.c);
 				   * the buddy logic never touches it */
 	uint8_t reserved_;
-	void *owner;              /* PG_SLAB: the slab header; otherwise NULL */
+	union {
+		void *owner;      /* PG_SLAB: the slab header; otherwise NULL */
+		uint64_t refcount; /* PG_USER: references (atomic), 0 again when freed */
+	};
 };
 static_assert(sizeof(struct page) == 32, "struct page stays small: one per 4 KiB");
 

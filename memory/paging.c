@@ -11,8 +11,11 @@
  * that became empty, except the page-directory-pointer tables hung from
  * the PML4's kernel half, which later address spaces will share. Every
  * change that removes or alters a present entry ends with
- * tlb_flush_range(), the single place where TLB entries are dropped, on
- * every CPU. Mapping what was not mapped needs no flush: x86 caches
+ * tlb_flush_range() (memory/tlb.c, where TLB entries are dropped), on
+ * every CPU; except a lazy unmap (paging_unmap_lazy, for vfree), which
+ * flushes this CPU only and keeps the tables until paging_purge_lazy
+ * unhooks the empty ones and flushes every CPU once for many unmaps.
+ * Mapping what was not mapped needs no flush: x86 caches
  * neither translations nor paging-structure entries that are not present
  * (Intel SDM vol. 3, 4.10.2.3 and 4.10.3.1).
  *
@@ -53,7 +56,6 @@
 
 #define LEVEL_SHIFT(level) (PAGE_SHIFT + 9 * ((level) - 1))
 #define LEVEL_SIZE(level)  (1ULL << LEVEL_SHIFT(level))
-#define FULL_FLUSH_PAGES   32 /* above this, flush everything instead */
 
 paddr_t kernel_root;            /* PML4 of the kernel's page tables */
 static struct spinlock pt_lock = SPINLOCK_INIT("page_tables");
@@ -195,48 +197,16 @@ static uint64_t *walk(vaddr_t va, int level, bool create, bool user, int *err,
 			*err = split_large(e, l);
 			if (*err)
 				return NULL;
+		} else if (create && user && !(*e & PTE_U)) {
+			/* A table made for kernel use (the boot stub's low
+			 * tables): a user page below needs U at every level; the
+			 * leaves still decide what is user-accessible. */
+			WRITE_ONCE(*e, *e | PTE_U);
 		}
 		table = table_virt(*e);
 	}
 	*found_level = level;
 	return &table[table_index(va, level)];
-}
-
-struct flush_range {
-	vaddr_t va;
-	size_t size;
-};
-
-static void tlb_flush_local(void *arg)
-{
-	const struct flush_range *r = arg;
-
-	if (r->size / PAGE_SIZE <= FULL_FLUSH_PAGES) {
-		for (vaddr_t p = r->va; p < r->va + r->size; p += PAGE_SIZE)
-			invlpg(p);
-		return;
-	}
-	/* Toggling CR4.PGE drops global entries too. */
-	uint64_t cr4 = read_cr4();
-
-	write_cr4(cr4 & ~CR4_PGE);
-	write_cr4(cr4);
-}
-
-void tlb_flush_range(vaddr_t va, size_t size)
-{
-	struct flush_range r = { va, size };
-
-	tlb_flush_local(&r);
-	/*
-	 * Every other CPU may cache the old entries: shoot them down. Asked
-	 * even while this is the only CPU (not before the per-CPU areas
-	 * exist): smp_call fences before it reads the online mask, so an AP
-	 * joining right now is either asked or flushes after seeing this
-	 * change; a bare look at nr_cpus could be ordered before the change.
-	 */
-	if (nr_cpus)
-		smp_call_others(tlb_flush_local, &r);
 }
 
 static int check_range(vaddr_t va, size_t size, size_t align)
@@ -400,7 +370,8 @@ static bool unhook_if_empty(uint64_t *entry, struct table_freelist *fl)
 /*
  * Clear the leaf at va (a large page only when it lies entirely inside
  * [va, end), else it is split first), then unhook page tables (level 1)
- * and page directories (level 2) left empty, onto fl. Return: bytes from
+ * and page directories (level 2) left empty, onto fl (unless fl is NULL:
+ * a lazy unmap keeps the tables, see paging_unmap_lazy). Return: bytes from
  * va to the next possible leaf, or 0 with *err = -ENOMEM when a split
  * failed.
  */
@@ -430,7 +401,7 @@ static size_t unmap_one(vaddr_t va, vaddr_t end, struct table_freelist *fl, int 
 	WRITE_ONCE(*path[l], 0);
 	/* The level-k table is referenced by path[k + 1]. PDPTs (level 3)
 	 * stay: the PML4's kernel half will be shared by address spaces. */
-	for (int k = l; k <= 2; k++)
+	for (int k = l; fl && k <= 2; k++)
 		if (!unhook_if_empty(path[k + 1], fl))
 			break;
 	return size;
@@ -468,6 +439,73 @@ int paging_unmap(vaddr_t va, size_t size)
 	err = unmap_range(va, size);
 	spin_unlock_irqrestore(&pt_lock, irq);
 	return err;
+}
+
+/* ---- lazy unmap (for memory/vmalloc_lazy.c) ---- */
+
+int paging_unmap_lazy(vaddr_t va, size_t size)
+{
+	int err = check_range(va, size, PAGE_SIZE);
+
+	if (err)
+		return err;
+
+	uint64_t irq = spin_lock_irqsave(&pt_lock);
+
+	for (vaddr_t p = va; p < va + size;) {
+		size_t step = unmap_one(p, va + size, NULL, &err);
+
+		if (err || p + step < p)
+			break;
+		p += step;
+	}
+	tlb_flush_range_here(va, size);
+	spin_unlock_irqrestore(&pt_lock, irq);
+	return err;
+}
+
+/* Unhook the page tables and directories left empty in [va, va + size) onto fl. */
+static void reclaim_empty_tables(vaddr_t va, size_t size, struct table_freelist *fl)
+{
+	lockdep_assert_held(&pt_lock);
+
+	const vaddr_t pd_size = LEVEL_SIZE(2);
+
+	for (vaddr_t p = ALIGN_DOWN(va, pd_size); p < va + size && p >= ALIGN_DOWN(va, pd_size);
+	     p += pd_size) {
+		uint64_t *pml4e = &((uint64_t *)phys_to_virt(kernel_root))[table_index(p, 4)];
+
+		if (!(*pml4e & PTE_P))
+			continue;
+		uint64_t *pdpte = &table_virt(*pml4e)[table_index(p, 3)];
+
+		if (!(*pdpte & PTE_P) || (*pdpte & PTE_PS))
+			continue;
+		uint64_t *pde = &table_virt(*pdpte)[table_index(p, 2)];
+
+		if (!(*pde & PTE_P) || (*pde & PTE_PS))
+			continue;
+		if (unhook_if_empty(pde, fl))
+			unhook_if_empty(pdpte, fl); /* PDPTs stay: see unmap_one */
+	}
+}
+
+void paging_purge_lazy(vaddr_t lo, vaddr_t hi,
+		       bool (*next)(void *it, vaddr_t *va, size_t *size), void *it)
+{
+	struct table_freelist fl = { 0 };
+	vaddr_t va;
+	size_t size;
+	uint64_t irq = spin_lock_irqsave(&pt_lock);
+
+	while (next(it, &va, &size))
+		reclaim_empty_tables(va, size, &fl);
+	/* Under pt_lock: no table is hooked again under an address whose old
+	 * table another CPU's paging-structure cache may still hold. */
+	if (hi > lo)
+		tlb_flush_range(lo, hi - lo);
+	table_free_deferred(&fl);
+	spin_unlock_irqrestore(&pt_lock, irq);
 }
 
 static int protect_locked(vaddr_t va, size_t size, unsigned flags)
@@ -527,4 +565,26 @@ uint64_t paging_lookup(vaddr_t va, int *level)
 	uint64_t *e = walk(va, 1, false, false, &err, level);
 
 	return (e && (*e & PTE_P)) ? *e : 0;
+}
+
+/*
+ * Give every PML4 entry of the kernel half (256..511) a table, once, and
+ * copy the 256 entries into the user PML4 at pml4: later kernel mappings
+ * (vmalloc, ioremap) then appear in every address space without copying,
+ * since these tables are never freed (unhook_if_empty keeps them).
+ * Return: 0, -ENOMEM (pml4 untouched).
+ */
+int paging_share_kernel_half(uint64_t *pml4)
+{
+	uint64_t irq = spin_lock_irqsave(&pt_lock);
+	uint64_t *root = phys_to_virt(kernel_root);
+	int err = 0;
+
+	for (unsigned i = ENTRIES / 2; i < ENTRIES && !err; i++)
+		if (!(root[i] & PTE_P))
+			err = table_new(&root[i], false);
+	if (!err)
+		memcpy(pml4 + ENTRIES / 2, root + ENTRIES / 2, ENTRIES / 2 * sizeof(*root));
+	spin_unlock_irqrestore(&pt_lock, irq);
+	return err;
 }

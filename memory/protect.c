@@ -16,6 +16,7 @@
  * Locks: none; boot CPU (each AP repeats this with the SMP issue).
  */
 #define pr_fmt(fmt) "mm: " fmt
+#include <xdv/cpu.h>
 #include <xdv/cpufeature.h>
 #include <xdv/printk.h>
 #include <xdv/arch/x86.h>
@@ -47,6 +48,7 @@ void cpu_protection_init(void)
 	if (umip)
 		cr4 |= CR4_UMIP;
 	write_cr4(cr4);
+	trap_entry_clac = smap; /* trap entries close user access (CLAC) */
 	protection_cr4 = cr4 & (CR4_SMEP | CR4_SMAP | CR4_UMIP);
 	if (!paging_nx_enabled())
 		pr_warn("protection: the CPU has no NX (execute disable): W^X is not enforced, "

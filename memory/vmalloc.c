@@ -16,12 +16,19 @@
  * Teardown order (vfree, iounmap, a vmalloc that failed half-way): the
  * area is first claimed (marked as being freed, so that a second vfree of
  * it is refused) but stays in the list, so that no other CPU can take its
- * range; then it is unmapped, which flushes every CPU's TLB and frees the
- * emptied page tables; only then are its pages freed and, last, its range
- * released. Freeing pages before the unmap would leave them mapped
- * writable (and global) while the page allocator hands them out again,
- * and releasing the range first lets another CPU's vmalloc take it and
- * fail with -EEXIST on the mappings still there.
+ * range; then it is unmapped, and every CPU's TLB flushed (with the
+ * emptied page tables freed after that); only then are its pages freed
+ * and, last, its range released. Freeing pages before the flush would
+ * leave them reachable (writable, global) through another CPU's TLB while
+ * the page allocator hands them out again, and releasing the range first
+ * lets another CPU's vmalloc take it and fail with -EEXIST on the
+ * mappings still there.
+ *
+ * vfree (and so kstack_free) is lazy, as Linux's: it unmaps at once and
+ * flushes this CPU only; the area, still in the list, with its pages,
+ * goes on the purge list of memory/vmalloc_lazy.c, and one flush on every
+ * CPU ends many vfrees (above a threshold, or when a vmalloc finds no
+ * room or no page). iounmap and the failure path of vmalloc stay eager.
  *
  * Locks: vm_lock guards the area list and the freeing marks; it is taken
  * on its own (descriptors are allocated and freed outside it). Mapping and
@@ -31,20 +38,7 @@
 #include <xdv/printk.h>
 #include <xdv/spinlock.h>
 #include "internal.h"
-
-enum vm_area_kind {
-	VM_AREA_PAGES,   /* vmalloc: pages owned by the area */
-	VM_AREA_IOREMAP, /* device memory: pages not ours */
-};
-
-struct vm_area {
-	vaddr_t start;   /* the guard page; the mapping starts a page above */
-	size_t mapped;   /* bytes mapped after the guard */
-	enum vm_area_kind kind;
-	bool freeing;    /* claimed by a vfree/iounmap; vm_lock */
-	struct vm_area *next; /* vm_lock */
-	paddr_t pages[]; /* VM_AREA_PAGES: frame of each page, 0 until mapped */
-};
+#include "vmalloc.h"
 
 static struct spinlock vm_lock = SPINLOCK_INIT("vmalloc");
 static struct vm_area *vm_areas; /* sorted by start; vm_lock */
@@ -52,6 +46,24 @@ static struct vm_area *vm_areas; /* sorted by start; vm_lock */
 static vaddr_t area_base(const struct vm_area *a)
 {
 	return a->start + PAGE_SIZE;
+}
+
+/*
+ * A first-fit search need not start at the bottom each time (Linux's old
+ * free_vmap_cache): fit_cache is the area inserted last, and fit_hole the
+ * largest gap below it. A request larger than that gap cannot fit below,
+ * so its search starts at fit_cache. Any removal clears the cache (gaps
+ * grow). This matters with lazy vfree: lazily freed areas stay in the
+ * list, at the bottom, until a purge. vm_lock.
+ */
+static struct vm_area *fit_cache;
+static size_t fit_hole;
+
+static void fit_cache_clear_locked(void)
+{
+	lockdep_assert_held(&vm_lock);
+	fit_cache = NULL;
+	fit_hole = 0;
 }
 
 /* Link a into the first gap that holds a guard page plus a->mapped bytes. */
@@ -62,10 +74,17 @@ static bool area_insert_locked(struct vm_area *a)
 	size_t total = a->mapped + PAGE_SIZE;
 	vaddr_t cursor = VMALLOC_START;
 	struct vm_area **link = &vm_areas;
+	size_t hole = 0; /* the largest gap passed */
 
-	for (struct vm_area *b = vm_areas; b; b = b->next) {
+	if (fit_cache && total > fit_hole) {
+		cursor = area_base(fit_cache) + fit_cache->mapped;
+		link = &fit_cache->next;
+		hole = fit_hole;
+	}
+	for (struct vm_area *b = *link; b; b = b->next) {
 		if (b->start - cursor >= total)
 			break;
+		hole = MAX(hole, (size_t)(b->start - cursor));
 		cursor = area_base(b) + b->mapped;
 		link = &b->next;
 	}
@@ -74,6 +93,8 @@ static bool area_insert_locked(struct vm_area *a)
 	a->start = cursor;
 	a->next = *link;
 	WRITE_ONCE(*link, a); /* a is whole before it is linked: see vmalloc_is_guard_page */
+	fit_cache = a;
+	fit_hole = hole;
 	return true;
 }
 
@@ -86,20 +107,28 @@ static struct vm_area *area_reserve(size_t mapped, enum vm_area_kind kind)
 	if (!mapped || mapped > VMALLOC_END - VMALLOC_START - PAGE_SIZE)
 		return NULL;
 	a = kzalloc(sizeof(*a) + npages * sizeof(a->pages[0]), GFP_KERNEL);
+	if (!a) { /* lazily freed areas may hold the pages the heap needs */
+		vmalloc_purge_lazy();
+		a = kzalloc(sizeof(*a) + npages * sizeof(a->pages[0]), GFP_KERNEL);
+	}
 	if (!a)
 		return NULL;
 	a->mapped = mapped;
 	a->kind = kind;
 
-	uint64_t irq = spin_lock_irqsave(&vm_lock);
-	bool ok = area_insert_locked(a);
+	/* No room: lazily freed areas may hold it; purge them once, retry. */
+	for (int attempt = 0; attempt < 2; attempt++) {
+		uint64_t irq = spin_lock_irqsave(&vm_lock);
+		bool ok = area_insert_locked(a);
 
-	spin_unlock_irqrestore(&vm_lock, irq);
-	if (!ok) {
-		kfree(a);
-		return NULL;
+		spin_unlock_irqrestore(&vm_lock, irq);
+		if (ok)
+			return a;
+		if (!attempt)
+			vmalloc_purge_lazy();
 	}
-	return a;
+	kfree(a);
+	return NULL;
 }
 
 /*
@@ -128,6 +157,7 @@ static void area_remove(struct vm_area *a)
 {
 	uint64_t irq = spin_lock_irqsave(&vm_lock);
 
+	fit_cache_clear_locked();
 	for (struct vm_area **link = &vm_areas; *link; link = &(*link)->next) {
 		if (*link == a) {
 			WRITE_ONCE(*link, a->next);
@@ -137,6 +167,8 @@ static void area_remove(struct vm_area *a)
 	spin_unlock_irqrestore(&vm_lock, irq);
 	kfree(a);
 }
+
+static void area_finish(struct vm_area *a);
 
 /*
  * Tear down a claimed (or never published) area whose first mapped_bytes
@@ -149,11 +181,50 @@ static void area_release(struct vm_area *a, size_t mapped_bytes)
 
 	if (mapped_bytes && paging_unmap(base, mapped_bytes) < 0)
 		pr_err("vmalloc: cannot unmap 0x%lx (+%zu)\n", base, mapped_bytes);
+	area_finish(a);
+}
+
+/* Free a claimed area's pages, then release its range and descriptor. */
+static void area_finish(struct vm_area *a)
+{
 	if (a->kind == VM_AREA_PAGES)
 		for (size_t i = 0; i < a->mapped / PAGE_SIZE; i++)
 			if (a->pages[i])
 				pmm_free_pages(a->pages[i], 0);
 	area_remove(a);
+}
+
+void vm_area_finish_list(struct vm_area *list)
+{
+	for (struct vm_area *a = list; a; a = a->lazy_next) {
+		if (a->kind == VM_AREA_PAGES)
+			for (size_t i = 0; i < a->mapped / PAGE_SIZE; i++)
+				if (a->pages[i])
+					pmm_free_pages(a->pages[i], 0);
+		a->purged = true;
+	}
+	/* One pass over the area list for them all, not one per area. */
+	uint64_t irq = spin_lock_irqsave(&vm_lock);
+
+	fit_cache_clear_locked();
+	for (struct vm_area **link = &vm_areas; *link;) {
+		if ((*link)->purged)
+			WRITE_ONCE(*link, (*link)->next);
+		else
+			link = &(*link)->next;
+	}
+	spin_unlock_irqrestore(&vm_lock, irq);
+	while (list) {
+		struct vm_area *a = list;
+
+		list = a->lazy_next;
+		kfree(a);
+	}
+}
+
+vaddr_t vm_area_base(const struct vm_area *a)
+{
+	return area_base(a);
 }
 
 void *vmalloc(size_t size)
@@ -172,6 +243,10 @@ void *vmalloc(size_t size)
 	for (size_t i = 0; i < mapped / PAGE_SIZE; i++) {
 		paddr_t pa = pmm_alloc_pages(0, 0);
 
+		if (!pa) { /* lazily freed pages come back with a purge */
+			vmalloc_purge_lazy();
+			pa = pmm_alloc_pages(0, 0);
+		}
 		if (!pa || paging_map(base + i * PAGE_SIZE, pa, PAGE_SIZE, VM_WRITE | VM_GLOBAL) < 0) {
 			if (pa)
 				pmm_free_pages(pa, 0);
@@ -195,7 +270,12 @@ void vfree(void *addr)
 		pr_err("vfree: %p was not returned by vmalloc\n", addr);
 		return;
 	}
-	area_release(a, a->mapped);
+	if (paging_unmap_lazy(area_base(a), a->mapped) < 0) {
+		pr_err("vfree: cannot unmap %p lazily\n", addr);
+		area_release(a, a->mapped);
+		return;
+	}
+	vmalloc_lazy_add(a);
 }
 
 void *kstack_alloc(void)
@@ -254,4 +334,6 @@ bool vmalloc_is_guard_page(vaddr_t addr)
 void vmalloc_init(void)
 {
 	vm_areas = NULL;
+	fit_cache = NULL;
+	vmalloc_lazy_init();
 }

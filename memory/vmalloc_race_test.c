@@ -9,8 +9,9 @@
  * only when named: tests/system/memory.sh) a long one.
  *
  * And a late writer: a thread on another CPU keeps writing into an area
- * while it is vfree'd. Its writes must land before the unmap (the pages
- * are still the area's) or fault; never in a page already freed, which
+ * while it is vfree'd. Its writes must land before the purge that ends
+ * the lazy vfree (the pages are still the area's) or fault; never in a
+ * page already freed, which
  * the DEBUG build's page poisoning (memory/page_poison.c) would report.
  *
  * The regression pinned here: vfree used to release the address range
@@ -173,6 +174,11 @@ KTEST(vmalloc, vfree_racing_a_writer_on_another_cpu_never_exposes_a_freed_page)
 		while (__atomic_load_n(&w.seen, __ATOMIC_SEQ_CST) != r)
 			cpu_relax();
 		vfree(p); /* while the writer still writes */
+		/* Lazy vfree: the writer's CPU may keep writing through its
+		 * TLB into pages the area still owns, until the purge's flush;
+		 * and only after the flush are the pages freed. */
+		late_writer_quiesce(&w);
+		vmalloc_purge_lazy();
 		/* Until the writer's stale pointer faults: it wrote all along. */
 		while (__atomic_load_n(&w.faulted, __ATOMIC_SEQ_CST) != r)
 			cpu_relax();

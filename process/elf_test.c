@@ -4,9 +4,8 @@
  * user_stack.c): a small static ELF image is written to a file through the
  * VFS, read back through an elf_source over kernel_read() (as execve will
  * read it) and planned; a truncated copy is refused; an initial stack is
- * built for the plan. The initramfs holds no static program yet (issue 11
- * adds user/), so the image is made here; the host tests plan real musl
- * binaries.
+ * built for the plan; and the real static and static-PIE musl programs of
+ * the initramfs (/tests/exec_helper, exec_helper_pie) are planned.
  */
 #include <xdv/errno.h>
 #include <xdv/exec.h>
@@ -130,4 +129,71 @@ KTEST(exec, user_stack_build_in_kernel_aligned)
 	memcpy(&v, buf + size - (top - l.argv) + 8, 8);
 	KTEST_EXPECT_STREQ(t, (const char *)buf + size - (top - v), "arg");
 	kfree(buf);
+}
+
+/* Plan a real program of the initramfs (user/tests/exec_helper, musl-gcc). */
+static int elf_test_plan_path(const char *path, struct elf_image *img, struct elf_plan *plan)
+{
+	struct elf_source src = { .read = elf_test_read };
+	struct kstat st;
+	struct file *f;
+	int ret;
+
+	ret = vfs_open(path, O_RDONLY, 0, &f);
+	if (ret)
+		return ret;
+	ret = vfs_fstat(f, &st);
+	if (!ret) {
+		src.size = st.size;
+		src.priv = f;
+		ret = elf_check_and_plan(&src, NULL, img, plan);
+	}
+	file_put(f);
+	return ret;
+}
+
+static bool elf_test_entry_in_text(const struct elf_plan *plan)
+{
+	for (unsigned i = 0; i < plan->nr_segments; i++) {
+		const struct elf_segment *s = &plan->seg[i];
+
+		if ((s->prot & EXEC_PROT_EXEC) && plan->entry >= s->vaddr &&
+		    plan->entry < s->vaddr + s->memsz)
+			return true;
+	}
+	return false;
+}
+
+KTEST(exec, elf_plan_initramfs_static_and_static_pie)
+{
+	struct elf_image *img = kmalloc(sizeof(*img), GFP_KERNEL);
+	struct elf_plan *plan = kmalloc(sizeof(*plan), GFP_KERNEL);
+	int ret;
+
+	KTEST_EXPECT(t, img && plan);
+	if (!img || !plan)
+		goto out;
+	ret = elf_test_plan_path("/tests/exec_helper", img, plan);
+	if (ret == -ENOENT) {
+		KTEST_SKIP(t, "no /tests/exec_helper in the initramfs");
+		goto out;
+	}
+	KTEST_EXPECT_EQ(t, ret, 0);
+	KTEST_EXPECT_EQ(t, plan->type, ET_EXEC);
+	KTEST_EXPECT_EQ(t, plan->load_bias, 0);
+	KTEST_EXPECT_EQ(t, plan->phdr_addr, 0x400040);
+	KTEST_EXPECT(t, plan->nr_segments >= 2);
+	KTEST_EXPECT(t, elf_test_entry_in_text(plan));
+	KTEST_EXPECT(t, !plan->exec_stack);
+	KTEST_EXPECT_EQ(t, plan->entry, img->ehdr.e_entry);
+
+	ret = elf_test_plan_path("/tests/exec_helper_pie", img, plan);
+	KTEST_EXPECT_EQ(t, ret, 0);
+	KTEST_EXPECT_EQ(t, plan->type, ET_DYN);
+	KTEST_EXPECT_EQ(t, plan->load_bias, EXEC_ET_DYN_BASE);
+	KTEST_EXPECT_EQ(t, plan->entry, EXEC_ET_DYN_BASE + img->ehdr.e_entry);
+	KTEST_EXPECT(t, elf_test_entry_in_text(plan));
+out:
+	kfree(plan);
+	kfree(img);
 }

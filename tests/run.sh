@@ -4,7 +4,8 @@
 # tests/system/ (which boot the real ISO in QEMU, run the in-kernel tests
 # and drive gdb). Each check prints "ok - name" or "not ok - name"; the
 # unit tests count one per Criterion test. Ends with the line
-# "N passed, N failed" and a non-zero status on any failure.
+# "N passed, N failed" and a non-zero status on any failure. user-host
+# boots nothing: it runs the user programs (user/) on this Linux host.
 set -u
 cd "$(dirname "$0")/.." || exit 1
 
@@ -45,7 +46,7 @@ fi
 
 # The system tests, cheapest first. (lib.sh and screen-check.sh are used
 # by these, not run on their own.)
-for t in boot cpu no-acpi ktest sched memory fs debug gdb screen bochs; do
+for t in docs user-host boot cpu no-acpi ktest sched memory fs debug gdb screen bochs; do
 	echo "# tests/system/$t.sh"
 	tally < <(bash "tests/system/$t.sh" 2>&1)
 done

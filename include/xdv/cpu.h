@@ -69,6 +69,12 @@ void trap_load_idt(void);
  */
 void trap_enable_ist(void);
 
+/*
+ * Nonzero once SMAP is on: every trap entry then clears RFLAGS.AC
+ * (cpu/trap_entry.asm). Set by memory/protect.c with CR4.SMAP.
+ */
+extern uint8_t trap_entry_clac;
+
 /* Name of an exception vector ("page fault"), or "interrupt" for >= 32. */
 const char *trap_name(uint64_t vector);
 

@@ -32,7 +32,21 @@ static_assert(sizeof(struct tss) == 104, "hardware layout");
 #define IST_MACHINE_CHECK  3
 #define IST_STACK_SIZE     8192 /* = NMI_STACK_SIZE in cpu/trap_entry.asm */
 
-#define GDT_ENTRIES 7 /* null, kernel code, kernel data, user data, user code, TSS (2) */
+/*
+ * GDT selectors, in the order SYSCALL and SYSRET need (STAR, Linux's
+ * layout for the user part): SYSCALL loads CS = STAR[47:32] and SS = that
+ * + 8; a 64-bit SYSRET loads SS = STAR[63:48] + 8 and CS = STAR[63:48] +
+ * 16, both with RPL 3. So kernel code, kernel data; then a 32-bit user code
+ * segment (STAR[63:48], what a 32-bit SYSRET would load), user data, user
+ * code. cpu/syscall_entry.asm repeats the user values.
+ */
+#define GDT_KERNEL_CS  0x08
+#define GDT_KERNEL_DS  0x10
+#define GDT_USER32_CS  0x1B /* 0x18 | RPL 3 */
+#define GDT_USER_DS    0x23 /* 0x20 | RPL 3 */
+#define GDT_USER_CS    0x2B /* 0x28 | RPL 3 */
+#define GDT_TSS        0x30
+#define GDT_ENTRIES 8 /* null, kernel code/data, user32 code, user data/code, TSS (2) */
 
 struct percpu {
 	struct percpu *self;      /* %gs:0 */
@@ -51,6 +65,10 @@ struct percpu {
 	unsigned preempt_count;   /* > 0: no preemption (spinlocks held, ...) */
 	unsigned irq_nesting;     /* > 0: in an interrupt handler */
 	bool need_resched;        /* switch at the next chance (set by any CPU) */
+	/* SYSCALL entry (cpu/syscall_entry.asm): the user RSP while the
+	 * entry switches to the thread's kernel stack (tss.rsp[0], which the
+	 * scheduler sets at every switch). */
+	uint64_t user_rsp_scratch;
 	uint64_t gdt[GDT_ENTRIES] __aligned(16);
 	struct tss tss __aligned(16);
 };

@@ -37,6 +37,15 @@ void smp_poll_calls(void);
 /* The same on every online CPU, this one included, all at the same time. */
 void smp_call_all(void (*fn)(void *arg), void *arg);
 
+/*
+ * Run fn(arg) on the online CPUs whose bit is set in mask (CPU n: bit n),
+ * this one included if its bit is set (directly, not by IPI), and wait
+ * until all have run it. Bits of CPUs that are offline are ignored; a
+ * mask holding only this CPU sends no IPI at all. The rules for fn and
+ * the context are smp_call_others'. Context: any but an NMI.
+ */
+void smp_call_mask(uint64_t mask, void (*fn)(void *arg), void *arg);
+
 /* Send CPU cpu the reschedule IPI (it wakes from hlt and counts it). */
 void smp_send_reschedule(unsigned cpu);
 

@@ -39,6 +39,7 @@
 #include <xdv/sched.h>
 #include <xdv/spinlock.h>
 #include <xdv/types.h>
+#include <xdv/uaccess.h>
 #include <uapi/xdv/fs.h>
 
 typedef uint32_t dev_t;   /* kernel dev_t: major << 20 | minor (Linux's) */
@@ -95,21 +96,33 @@ struct kvec {
 	size_t len;
 };
 
+/* A user buffer (Linux's struct iovec, with a user pointer). */
+struct uvec {
+	uptr_t base;
+	size_t len;
+};
+
 enum iter_kind {
 	ITER_KVEC, /* kernel memory */
-	/* ITER_UVEC (user memory, checked and fault-safe) comes with user space */
+	ITER_UVEC, /* user memory: moved with copy_{to,from}_user, short on a fault */
 };
 
 /* A cursor over a list of buffers: where read puts, and write takes, data. */
 struct iov_iter {
 	enum iter_kind kind;
-	const struct kvec *vec; /* the current segment */
+	union {
+		const struct kvec *vec;  /* ITER_KVEC: the current segment */
+		const struct uvec *uvec; /* ITER_UVEC */
+	};
 	unsigned nr_segs;       /* segments left, the current one included */
 	size_t seg_offset;      /* bytes of the current segment already used */
 	size_t count;           /* bytes left in all segments */
 };
 
 void iov_iter_kvec(struct iov_iter *it, const struct kvec *vec, unsigned nr_segs);
+/* Over user buffers; the caller has checked access_ok on each (or lets a
+ * fault make the move short). */
+void iov_iter_uvec(struct iov_iter *it, const struct uvec *vec, unsigned nr_segs);
 /* Copy up to len bytes into / out of the iterator and advance it. Return:
  * the bytes copied (short only when the iterator runs out, or on a fault). */
 size_t copy_to_iter(const void *src, size_t len, struct iov_iter *it);

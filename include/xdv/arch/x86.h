@@ -302,3 +302,30 @@ static inline void rep_stosq(void *d, uint64_t w, size_t n)
 {
 	__asm__ __volatile__("rep stosq" : "+D"(d), "+c"(n) : "a"(w) : "memory");
 }
+
+/*
+ * SMAP: STAC opens supervisor access to user pages (sets RFLAGS.AC), CLAC
+ * closes it. Only on CPUs with SMAP (they are #UD otherwise): memory/
+ * uaccess.c asks cpu_has() first.
+ */
+static inline void stac(void) { __asm__ __volatile__("stac" ::: "memory", "cc"); }
+static inline void clac(void) { __asm__ __volatile__("clac" ::: "memory", "cc"); }
+
+/*
+ * User-memory string moves (memory/uaccess.c): like rep_movsq, one byte at
+ * a time, but listed in the exception table: a fault stops the move and
+ * resumes after it. Return: the bytes not moved (0: all of them).
+ */
+static inline size_t rep_movsb_user(void *d, const void *s, size_t n)
+{
+	__asm__ __volatile__("1: rep movsb\n\t2:\n\t" EXTABLE_ASM("1b", "2b")
+			     : "+D"(d), "+S"(s), "+c"(n) : : "memory");
+	return n;
+}
+
+static inline size_t rep_stosb_user(void *d, size_t n)
+{
+	__asm__ __volatile__("1: rep stosb\n\t2:\n\t" EXTABLE_ASM("1b", "2b")
+			     : "+D"(d), "+c"(n) : "a"(0) : "memory");
+	return n;
+}
