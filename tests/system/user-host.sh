@@ -12,9 +12,11 @@
 # come once XDV can exec; nothing here boots.
 . "$(dirname "$0")/lib.sh"
 
-work=$BUILD/test/user-host
+# Absolute paths: the programs run with the work directory as their cwd.
+case "$BUILD" in /*) build_dir=$BUILD ;; *) build_dir=$PWD/$BUILD ;; esac
+work=$build_dir/test/user-host
 rm -rf "$work" && mkdir -p "$work/tmp" "$work/progs"
-ubin=$BUILD/user
+ubin=$build_dir/user
 
 if [ ! -d "$ubin/tests" ] || [ ! -d "$ubin/progs" ]; then
 	fail user_host_built "no $ubin/tests or $ubin/progs (make user)"
