@@ -18,6 +18,7 @@
 #include <xdv/mm.h>
 #include <xdv/string.h>
 #include <xdv/arch/x86.h>
+#include "internal.h"
 
 #define MSR_EFER           0xC0000080
 #define MSR_STAR           0xC0000081
@@ -50,7 +51,6 @@ static_assert(SEL_USER_DATA == (SEL_USER32_CODE & ~3) + 8 + 3, "SYSRET: SS = STA
 static_assert(SEL_USER_CODE == (SEL_USER32_CODE & ~3) + 16 + 3, "SYSRET: CS = STAR[63:48] + 16");
 static_assert(SEL_KERNEL_DATA == SEL_KERNEL_CODE + 8, "SYSCALL: SS = STAR[47:32] + 8");
 
-extern const char syscall_entry[]; /* cpu/syscall_entry.asm */
 /* Offsets cpu/syscall_entry.asm knows. */
 static_assert(offsetof(struct percpu, user_rsp_scratch) == 96, "PERCPU_USER_RSP");
 static_assert(offsetof(struct percpu, tss) + 4 == 180, "PERCPU_RSP0");
@@ -104,7 +104,7 @@ struct percpu *cpu_area_alloc(unsigned cpu, uint32_t apic_id)
 	p->gdt[SEL_USER32_CODE / 8] = 0x00CFFB000000FFFFULL; /* 32-bit, DPL 3 */
 	p->gdt[SEL_USER_DATA / 8] = 0x00CFF3000000FFFFULL;
 	p->gdt[SEL_USER_CODE / 8] = 0x00AFFB000000FFFFULL;
-	for (unsigned i = 0; i < 3; i++) {
+	for (unsigned i = 0; i < IST_USED; i++) {
 		uint8_t *stack = vmalloc(IST_STACK_SIZE);
 
 		if (!stack)

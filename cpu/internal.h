@@ -73,3 +73,7 @@ void power_reg_release(struct power_reg *r);
 void power_init(const struct acpi_info *acpi);
 /* True when every FADT register in memory space has its mapping. */
 bool power_regs_mapped(void);
+
+/* The SYSCALL entry point (cpu/syscall_entry.asm): LSTAR, and the one
+ * place a kernel-mode single-step trap is expected (traps.c). */
+extern const char syscall_entry[];

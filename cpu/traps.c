@@ -145,6 +145,10 @@ void trap_enable_ist(void)
 	idt[X86_EXC_DF].ist = IST_DOUBLE_FAULT;
 	idt[X86_EXC_NMI].ist = IST_NMI;
 	idt[X86_EXC_MC].ist = IST_MACHINE_CHECK;
+	/* A #DB taken on SYSCALL's first instruction finds the user's RSP
+	 * still loaded: it needs a stack of its own. A #DB inside the #DB
+	 * handler would reuse it; nothing in the kernel sets breakpoints. */
+	idt[X86_EXC_DB].ist = IST_DEBUG;
 }
 
 void trap_load_idt(void)
@@ -195,6 +199,13 @@ void trap_dispatch(struct trap_frame *frame)
 		if (!err)
 			return;
 	}
+	/* SYSCALL executed with TF set: some CPUs (Bochs, as the SDM allows)
+	 * deliver the single-step trap on the entry's first instruction, in
+	 * kernel mode, before the stack switch. SFMASK has already cleared TF
+	 * and the user's TF is in R11, restored on return (through IRET, so
+	 * the user then gets its own trap), so the trap is simply done. */
+	if (frame->vector == X86_EXC_DB && from_kernel && frame->rip == (uintptr_t)syscall_entry)
+		return;
 	if (from_kernel && frame->vector < 32) {
 		uint64_t fixup = extable_find(frame->rip);
 

@@ -30,6 +30,8 @@ static_assert(sizeof(struct tss) == 104, "hardware layout");
 #define IST_DOUBLE_FAULT   1
 #define IST_NMI            2
 #define IST_MACHINE_CHECK  3
+#define IST_DEBUG          4 /* #DB can hit SYSCALL's first instruction, on the user's stack */
+#define IST_USED           4
 #define IST_STACK_SIZE     8192 /* = NMI_STACK_SIZE in cpu/trap_entry.asm */
 
 /*
