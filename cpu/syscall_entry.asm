@@ -48,6 +48,25 @@ PT_CS          equ 17 * 8
 PT_RFLAGS      equ 18 * 8
 PT_SS          equ 20 * 8
 
+;; Restore the registers struct pt_regs saved, r15 first (both exits).
+%macro POP_PT_REGS 0
+	pop r15
+	pop r14
+	pop r13
+	pop r12
+	pop rbp
+	pop rbx
+	pop r11
+	pop r10
+	pop r9
+	pop r8
+	pop rax
+	pop rcx
+	pop rdx
+	pop rsi
+	pop rdi
+%endmacro
+
 section .text
 bits 64
 
@@ -103,42 +122,14 @@ syscall_return:
 	cmp qword [rsp + PT_SS], USER_DS
 	jne .iret
 
-	pop r15
-	pop r14
-	pop r13
-	pop r12
-	pop rbp
-	pop rbx
-	pop r11
-	pop r10
-	pop r9
-	pop r8
-	pop rax
-	pop rcx
-	pop rdx
-	pop rsi
-	pop rdi
+	POP_PT_REGS
 	mov rsp, [rsp + 4 * 8]              ; past orig_rax, rip, cs, rflags: rsp
 	swapgs
 	o64 sysret
 
 .iret:
 	lock inc qword [rel syscall_iret_returns]
-	pop r15
-	pop r14
-	pop r13
-	pop r12
-	pop rbp
-	pop rbx
-	pop r11
-	pop r10
-	pop r9
-	pop r8
-	pop rax
-	pop rcx
-	pop rdx
-	pop rsi
-	pop rdi
+	POP_PT_REGS
 	add rsp, 8                          ; orig_rax
 	swapgs
 	iretq
