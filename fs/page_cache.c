@@ -157,6 +157,31 @@ out_free:
 }
 
 /*
+ * Add a filled page (refs already counting the tree's reference) at
+ * index, unless another thread added one first: then *other gets that
+ * page with a reference and the caller drops its own. Locks: takes
+ * cache->lock. Return: 0 (added, or *other set), or -ENOMEM from the tree.
+ */
+static int page_cache_add_or_find(struct page_cache *cache, uint64_t index,
+				  struct cached_page *page, struct cached_page **other)
+{
+	int err;
+
+	spin_lock(&cache->lock);
+	*other = page_tree_lookup(page_cache_tree(cache), index);
+	if (*other) {
+		page_get(*other);
+		spin_unlock(&cache->lock);
+		return 0;
+	}
+	err = page_tree_insert(page_cache_tree(cache), index, page, &page_cache_tree_alloc);
+	if (!err)
+		cache->nr_pages++;
+	spin_unlock(&cache->lock);
+	return err;
+}
+
+/*
  * The page at index, read in (or zeroed) and added if it was not cached.
  * Context: may sleep (read_page, charge). Locks: takes cache->lock.
  * Return: 0 and *out with a reference, -ENOMEM, -ENOSPC (charge refused),
@@ -177,27 +202,16 @@ int page_cache_get(struct page_cache *cache, uint64_t index, struct cached_page 
 	if (err)
 		goto out_uncharge;
 
-	spin_lock(&cache->lock);
-	other = page_tree_lookup(page_cache_tree(cache), index);
-	if (other) {
-		/* Another thread filled it first: use theirs. */
-		page_get(other);
-		spin_unlock(&cache->lock);
+	err = page_cache_add_or_find(cache, index, page, &other);
+	if (err || other) {
 		page->refs = 1;
 		page_cache_put(page);
+		if (err)
+			goto out_uncharge;
+		/* Another thread filled it first: use theirs. */
 		page_cache_charge(cache, -1);
 		page = other;
-		goto found;
 	}
-	err = page_tree_insert(page_cache_tree(cache), index, page, &page_cache_tree_alloc);
-	if (err) {
-		spin_unlock(&cache->lock);
-		page->refs = 1;
-		page_cache_put(page);
-		goto out_uncharge;
-	}
-	cache->nr_pages++;
-	spin_unlock(&cache->lock);
 found:
 	*out = page;
 	return 0;
@@ -253,30 +267,24 @@ ssize_t page_cache_write_whole_page(struct page_cache *cache, uint64_t index,
 	if (copied < PAGE_SIZE)
 		memset((char *)page_cache_page_data(page) + copied, 0, PAGE_SIZE - copied);
 
-	spin_lock(&cache->lock);
-	other = page_tree_lookup(page_cache_tree(cache), index);
+	page->flags = CPAGE_UPTODATE;
+	page->refs = 2; /* the tree's, and ours until the mark below */
+	err = page_cache_add_or_find(cache, index, page, &other);
+	if (err) {
+		page->refs = 1;
+		page_cache_put(page);
+		goto out_uncharge;
+	}
 	if (other) {
 		/* Added meanwhile (a reader of a disk file): copy ours over it. */
-		page_get(other);
-		spin_unlock(&cache->lock);
 		memcpy(page_cache_page_data(other), page_cache_page_data(page), copied);
+		page->refs = 1;
 		page_cache_put(page);
 		page_cache_charge(cache, -1);
 		page_cache_mark_dirty(other);
 		page_cache_put(other);
 		return (ssize_t)copied;
 	}
-	page->flags = CPAGE_UPTODATE;
-	page->refs = 2; /* the tree's, and ours until the mark below */
-	err = page_tree_insert(page_cache_tree(cache), index, page, &page_cache_tree_alloc);
-	if (err) {
-		spin_unlock(&cache->lock);
-		page->refs = 1;
-		page_cache_put(page);
-		goto out_uncharge;
-	}
-	cache->nr_pages++;
-	spin_unlock(&cache->lock);
 	page_cache_mark_dirty(page);
 	page_cache_put(page);
 	return (ssize_t)copied;
